@@ -1,0 +1,56 @@
+# The two commands of the README do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test bench load i18n catalogs data lint schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel compile -D messages -d locales -l $* --statistics 2>&1 | tail -n 1
+
+catalogs: $(MO)
+
+run: $(STAMP) catalogs
+	$(PY) -m bot run
+
+test: $(STAMP) catalogs
+	$(VENV)/bin/ruff check bot handlers tests
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP) catalogs
+	$(PY) -m bench
+
+load: $(STAMP) catalogs
+	$(PY) -m bench.load
+
+# Extract the messages, merge them into the catalogs, compile.
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project ogp-bot -k N_ -o locales/messages.pot .
+	for lang in en fr; do \
+	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -D messages -i locales/messages.pot -d locales -l $$lang; \
+	  else $(VENV)/bin/pybabel init -D messages -i locales/messages.pot -d locales -l $$lang; fi; \
+	done
+	$(MAKE) catalogs
+
+# Regenerate the bundled dataset from the OGP pages in data/sources with the project's own importer.
+data: $(STAMP)
+	$(PY) -m bot.importing.bundle
+
+schema: $(STAMP)
+	$(PY) -m bot schema data/dataset.schema.json
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot handlers tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache ogp_bot.db* locales/*/LC_MESSAGES/*.mo

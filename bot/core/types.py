@@ -1,0 +1,81 @@
+"""What the core returns to every front end: an Answer, with the context for the next question."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A commitment offered when a question was ambiguous."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Button:
+    """An action a front end may offer as a button: `action` with `args`, labelled in the answer's language.
+
+    Actions: "overview" (args: commitment id), "intent" (intent name, commitment id),
+    "milestone" (commitment id, milestone number), "search" (query, offset), "list" (list key, offset).
+    """
+
+    label: str
+    action: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass
+class Context:
+    """What a conversation remembers between questions (stored per chat by the front end)."""
+
+    commitment: str | None = None
+    milestone: str | None = None
+    lang: str | None = None  # the language of the last answer
+    intent: str | None = None
+    candidates: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Context:
+        if not data:
+            return cls()
+        known = {k: data[k] for k in ("commitment", "milestone", "lang", "intent", "candidates") if k in data}
+        return cls(**known)
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    intent: str
+    text: str
+    commitment: str | None = None
+    milestone: str | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    confidence: float = 0.0
+    sources: list[str] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    context: Context = field(default_factory=Context)
+    # Entities understood, for logs and tests: {"member": "france", "plan": "france-2018-2020", ...}
+    entities: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` object of the contract in shared/DESIGN.md."""
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "intent": self.intent,
+            "commitment": self.commitment,
+            "milestone": self.milestone,
+            "candidates": [c.id for c in self.candidates],
+            "candidate_titles": {c.id: c.title for c in self.candidates},
+            "confidence": round(float(self.confidence), 3),
+            "text": self.text,
+            "sources": list(self.sources),
+            "entities": self.entities,
+        }

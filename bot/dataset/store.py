@@ -1,0 +1,180 @@
+"""Move a canonical Dataset into the database and back.
+
+The database always holds exactly one validated dataset: `write_dataset` replaces it in the caller's
+transaction, so readers see the old data or the new, never a mix (PostgreSQL MVCC, SQLite WAL).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from bot.dataset.schema import (
+    ActionPlanRecord,
+    CommitmentRecord,
+    Dataset,
+    IrmRecord,
+    MemberRecord,
+    MilestoneRecord,
+    PolicyAreaRecord,
+)
+from bot.models import (
+    ActionPlan,
+    Commitment,
+    CommitmentInstitution,
+    CommitmentPolicyArea,
+    DatasetState,
+    Institution,
+    IrmAssessment,
+    Member,
+    Milestone,
+    PolicyArea,
+    utcnow,
+)
+from bot.textnorm import fold
+from bot.vocab import vocabulary
+
+# Children first, so that deleting respects foreign keys.
+_DATA_TABLES = (CommitmentPolicyArea, CommitmentInstitution, Milestone, IrmAssessment, Commitment,
+                Institution, PolicyArea, ActionPlan, Member)
+
+_COMMITMENT_COLUMNS = ("number", "title", "short_title", "status", "description", "challenges", "ambitions",
+                       "roadmap", "ogp_principles", "description_full", "start", "end", "new_commitment",
+                       "urls", "source_text", "notes", "partial", "identified_by", "retrieved_at")
+_IRM_COLUMNS = tuple(IrmRecord.model_fields)
+_MILESTONE_COLUMNS = ("number", "text", "start", "end", "status", "status_note", "status_source", "status_score")
+
+
+def institution_key(name: dict[str, str]) -> str:
+    """Rows are shared by commitments naming the same institution the same way."""
+    return "|".join(f"{lang}={fold(name[lang])}" for lang in sorted(name))[:300]
+
+
+def dataset_state(session: Session, *, lock: bool = False) -> DatasetState:
+    """The version row, created when missing; `lock` serialises writers (SELECT ... FOR UPDATE)."""
+    query = select(DatasetState).where(DatasetState.id == 1)
+    if lock:
+        query = query.with_for_update()
+    state = session.exec(query).scalars().first()  # type: ignore[call-overload]
+    if state is None:
+        state = DatasetState(id=1, version=0)
+        session.add(state)
+        session.flush()
+        if lock:
+            state = session.exec(query).scalars().first()  # type: ignore[call-overload]
+    return state
+
+
+def current_version(session: Session) -> int:
+    row = session.exec(select(DatasetState.version).where(DatasetState.id == 1)).first()  # type: ignore[call-overload]
+    return int(row[0]) if row else 0
+
+
+def _bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def write_dataset(session: Session, dataset: Dataset, *, description: str | None = None) -> int:
+    """Replace the stored data with `dataset` and bump the version; returns the new version.
+
+    Runs in the caller's transaction: nothing is visible to others before it commits.
+    """
+    state = dataset_state(session, lock=True)
+    for table in _DATA_TABLES:
+        session.execute(delete(table))
+    vocab = vocabulary()
+    _bulk(session, Member, [{"id": m.id, "name": m.name, "kind": m.kind} for m in dataset.members])
+    _bulk(session, ActionPlan, [{"id": p.id, "member_id": p.member, "title": p.title, "start_year": p.start_year,
+                                 "end_year": p.end_year, "cycle": p.cycle} for p in dataset.action_plans])
+    areas: dict[str, dict[str, str]] = {key: vocab.term("policy_area", key).labels  # type: ignore[union-attr]
+                                        for key in vocab.keys("policy_area")}
+    for area in dataset.policy_areas:
+        areas[area.key] = area.label
+    used_areas = {a for c in dataset.commitments for a in c.policy_areas}
+    _bulk(session, PolicyArea, [{"key": k, "label": areas[k]} for k in sorted(used_areas)])
+
+    institutions: dict[str, int] = {}
+    institution_rows: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for c in dataset.commitments:
+        seen: set[tuple[int, str]] = set()
+        for role, names in (("lead", c.lead_institutions), ("support", c.support_institutions)):
+            for position, name in enumerate(names):
+                key = institution_key(name)
+                if key not in institutions:
+                    institutions[key] = len(institutions) + 1
+                    institution_rows.append({"id": institutions[key], "key": key, "name": name})
+                if (institutions[key], role) not in seen:
+                    seen.add((institutions[key], role))
+                    links.append({"commitment_id": c.id, "institution_id": institutions[key], "role": role,
+                                  "position": position})
+    _bulk(session, Institution, institution_rows)
+    now = utcnow()
+    _bulk(session, Commitment, [{"id": c.id, "member_id": c.member, "action_plan_id": c.action_plan,
+                                 "updated_at": now, **{k: getattr(c, k) for k in _COMMITMENT_COLUMNS}}
+                                for c in dataset.commitments])
+    _bulk(session, CommitmentInstitution, links)
+    _bulk(session, CommitmentPolicyArea, [{"commitment_id": c.id, "policy_area_key": a, "position": i}
+                                          for c in dataset.commitments for i, a in enumerate(c.policy_areas)])
+    _bulk(session, Milestone, [{"commitment_id": c.id, "position": i,
+                                **{k: getattr(m, k) for k in _MILESTONE_COLUMNS}}
+                               for c in dataset.commitments for i, m in enumerate(c.milestones)])
+    _bulk(session, IrmAssessment, [{"commitment_id": c.id, **c.irm.model_dump()} for c in dataset.commitments])
+    state.version += 1
+    state.updated_at = now
+    state.description = description or dataset.description
+    session.add(state)
+    session.flush()
+    return state.version
+
+
+def read_dataset(session: Session) -> Dataset:
+    """The stored data as a canonical Dataset (for export, diffs, snapshots and the search index)."""
+
+    def rows(model: type) -> list[Any]:
+        return list(session.execute(select(model)).scalars())
+
+    members = [MemberRecord(id=m.id, name=m.name, kind=m.kind) for m in rows(Member)]
+    plans = [ActionPlanRecord(id=p.id, member=p.member_id, title=p.title, start_year=p.start_year,
+                              end_year=p.end_year, cycle=p.cycle) for p in rows(ActionPlan)]
+    vocab = vocabulary()
+    extra_areas = [PolicyAreaRecord(key=a.key, label=a.label) for a in rows(PolicyArea)
+                   if not vocab.has("policy_area", a.key)]
+    names = {i.id: i.name for i in rows(Institution)}
+    lead: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)
+    support: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)
+    for link in rows(CommitmentInstitution):
+        by_role = lead if link.role == "lead" else support
+        by_role[link.commitment_id].append((link.position, names[link.institution_id]))
+    areas: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for link in rows(CommitmentPolicyArea):
+        areas[link.commitment_id].append((link.position, link.policy_area_key))
+    milestones: dict[str, list[Milestone]] = defaultdict(list)
+    for m in rows(Milestone):
+        milestones[m.commitment_id].append(m)
+    irm = {a.commitment_id: a for a in rows(IrmAssessment)}
+    commitments = []
+    for c in sorted(rows(Commitment), key=lambda c: c.id):
+        assessment = irm.get(c.id)
+        commitments.append(CommitmentRecord.model_construct(
+            id=c.id, member=c.member_id, action_plan=c.action_plan_id,
+            **{k: getattr(c, k) for k in _COMMITMENT_COLUMNS},
+            lead_institutions=[n for _, n in sorted(lead[c.id], key=lambda x: x[0])],
+            support_institutions=[n for _, n in sorted(support[c.id], key=lambda x: x[0])],
+            policy_areas=[k for _, k in sorted(areas[c.id])],
+            milestones=[MilestoneRecord.model_construct(commitment=None,
+                                                        **{k: getattr(m, k) for k in _MILESTONE_COLUMNS})
+                        for m in sorted(milestones[c.id], key=lambda m: m.position)],
+            irm=IrmRecord.model_construct(**{k: getattr(assessment, k) for k in _IRM_COLUMNS}) if assessment
+            else IrmRecord(),
+        ))
+    state = session.get(DatasetState, 1)
+    return Dataset.model_construct(
+        format="ogp-bot-dataset", format_version=1, generated_at=utcnow(),
+        description=state.description if state else None,
+        members=sorted(members, key=lambda m: m.id), action_plans=sorted(plans, key=lambda p: p.id),
+        policy_areas=sorted(extra_areas, key=lambda a: a.key), commitments=commitments)

@@ -1,0 +1,166 @@
+"""The database tables (SQLModel).
+
+Text that exists in several languages is a JSON object keyed by language code ({"en": ..., "fr": ...}),
+so that Spanish (or any language) fits without a schema change. Controlled values are canonical keys
+from data/vocabularies.json, rendered in the reader's language at answer time.
+Partial dates are ISO strings of the precision known: "2018", "2018-09" or "2018-09-30".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+Localized = dict[str, str]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=nullable))
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Member(SQLModel, table=True):
+    """A country or local government that is an OGP member."""
+
+    id: str = Field(primary_key=True, max_length=80)  # slug, e.g. "france"
+    name: Localized = _json()
+    kind: str = Field(default="national", max_length=20)  # national | local
+
+
+class ActionPlan(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=120)  # e.g. "france-2018-2020"
+    member_id: str = Field(foreign_key="member.id", index=True)
+    title: Localized = _json()
+    start_year: int | None = None
+    end_year: int | None = None
+    cycle: int | None = None
+
+
+class PolicyArea(SQLModel, table=True):
+    key: str = Field(primary_key=True, max_length=80)
+    label: Localized = _json()
+
+
+class Institution(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=300)  # folded name, to reuse rows
+    name: Localized = _json()
+
+
+class Commitment(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=20)  # e.g. "FR0038"
+    member_id: str = Field(foreign_key="member.id", index=True)
+    action_plan_id: str | None = Field(default=None, foreign_key="actionplan.id", index=True)
+    number: str | None = Field(default=None, max_length=20)  # its number in the plan, e.g. "9"
+    title: Localized = _json()
+    short_title: Localized = _json()
+    status: str | None = Field(default=None, max_length=40)  # vocabulary "status"
+    # Description, section by section (each per language).
+    description: Localized = _json()  # the one-line description title / objective
+    challenges: Localized = _json()
+    ambitions: Localized = _json()
+    roadmap: Localized = _json()
+    ogp_principles: Localized = _json()
+    description_full: Localized = _json()  # the whole description text, for search and fallback
+    start: str | None = Field(default=None, max_length=10)
+    end: str | None = Field(default=None, max_length=10)
+    new_commitment: bool | None = None
+    urls: Localized = _json()  # OGP page per language
+    source_text: Localized = _json()  # the page text as retrieved, kept beside corrected data
+    notes: list[str] = _json_list()  # editorial notes (corrections made to the source, ...)
+    partial: bool = False  # imported from a truncated page
+    identified_by: str | None = Field(default=None, max_length=200)  # how a page without id was placed
+    retrieved_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CommitmentInstitution(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("commitment_id", "institution_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: str = Field(foreign_key="commitment.id", index=True)
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    role: str = Field(max_length=10)  # lead | support
+    position: int = 0
+
+
+class CommitmentPolicyArea(SQLModel, table=True):
+    commitment_id: str = Field(foreign_key="commitment.id", primary_key=True)
+    policy_area_key: str = Field(foreign_key="policyarea.key", primary_key=True)
+    position: int = 0
+
+
+class Milestone(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("commitment_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: str = Field(foreign_key="commitment.id", index=True)
+    number: str = Field(max_length=20)  # e.g. "9.2"
+    position: int = 0
+    text: Localized = _json()
+    start: str | None = Field(default=None, max_length=10)
+    end: str | None = Field(default=None, max_length=10)
+    status: str | None = Field(default=None, max_length=40)  # vocabulary "completion"
+    status_note: Localized = _json()  # the IRM sentence the status rests on
+    status_source: str | None = Field(default=None, max_length=40)  # e.g. "irm_end_of_term"
+    status_score: float | None = None  # similarity of the sentence to the milestone (0-100)
+
+
+class IrmAssessment(SQLModel, table=True):
+    """What the Independent Reporting Mechanism said about one commitment."""
+
+    commitment_id: str = Field(foreign_key="commitment.id", primary_key=True)
+    reports: list[Localized] = _json_list()  # report names, each per language
+    verifiable: str | None = Field(default=None, max_length=40)  # yes_no or irm_state
+    relevance: list[str] = _json_list()  # relevance keys, or an irm_state key
+    ambition: str | None = Field(default=None, max_length=40)  # low/moderate/high or irm_state
+    potential_impact: str | None = Field(default=None, max_length=40)
+    completion: str | None = Field(default=None, max_length=40)  # the at-a-glance completion
+    completion_midterm: str | None = Field(default=None, max_length=40)
+    completion_end: str | None = Field(default=None, max_length=40)
+    starred: str | None = Field(default=None, max_length=40)  # yes_no or irm_state
+    early_results: str | None = Field(default=None, max_length=40)  # early_results or irm_state
+    midterm_summary: Localized = _json()
+    midterm_next_steps: Localized = _json()
+    end_summary: Localized = _json()
+
+
+class DatasetState(SQLModel, table=True):
+    """One row: the version of the data, bumped by every successful load or refresh."""
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    format_version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+    description: str | None = None
+
+
+class DataRefresh(SQLModel, table=True):
+    """The log of data loads: who, when, what, with which outcome; enough to roll back."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow, index=True)
+    finished_at: datetime | None = None
+    actor: str = Field(default="cli", max_length=100)  # "cli", "startup", "telegram:<user id>"
+    kind: str = Field(default="import", max_length=20)  # import | refresh | rollback | bundle
+    sources: list[str] = _json_list()
+    outcome: str = Field(default="running", max_length=20)  # running | applied | failed | dry_run
+    error: str | None = None
+    counts: dict[str, int] = _json()
+    diff: list[dict[str, Any]] = _json_list()
+    version_before: int | None = None
+    version_after: int | None = None
+    snapshot: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+Index("ix_commitment_plan_number", Commitment.action_plan_id, Commitment.number)
