@@ -1,0 +1,122 @@
+"""Counts and lists across commitments ("how many France 2018-2020 commitments were completed?"),
+with the filters a question names, the basis of the count and how fresh the data is."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.core.index import Index
+from bot.core.lexicon import NLU_DIR
+from bot.core.text import tokens
+from bot.core.understand import Understanding
+from bot.dataset.schema import CommitmentRecord
+from bot.textnorm import fold
+
+IRM_STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
+PAGE = 10
+
+
+@functools.cache
+def _filters() -> dict:  # type: ignore[type-arg]
+    return json.loads((NLU_DIR / "filters.json").read_text(encoding="utf-8"))
+
+
+def _phrases(values: list[str]) -> list[tuple[str, ...]]:
+    return sorted((tuple(tokens(v)) for v in values), key=len, reverse=True)
+
+
+def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> int:
+    for i in range(len(words) - len(phrase) + 1):
+        if tuple(words[i:i + len(phrase)]) == phrase:
+            return i
+    return -1
+
+
+@dataclass
+class Filters:
+    members: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    policy_areas: list[str] = field(default_factory=list)
+    completion: list[str] = field(default_factory=list)
+    starred: bool = False
+    ambition: str | None = None
+    potential_impact: str | None = None
+    lead: str | None = None  # folded institution words
+    topic: list[str] = field(default_factory=list)
+
+    @property
+    def irm_assessed_only(self) -> bool:
+        return bool(self.completion or self.starred or self.ambition or self.potential_impact)
+
+
+def read_filters(u: Understanding) -> Filters:
+    spec = _filters()
+    words = u.lang_words
+    found = Filters(members=list(u.entities.members), plans=list(u.plans), policy_areas=list(u.entities.policy_areas))
+    used: set[int] = set()
+    for key, values in spec["completion"].items():
+        for phrase in _phrases(values):
+            at = _has_phrase(words, phrase)
+            if at >= 0 and not used.intersection(range(at, at + len(phrase))):
+                found.completion.append(key)
+                used.update(range(at, at + len(phrase)))
+                break
+    found.starred = any(_has_phrase(words, p) >= 0 for p in _phrases(spec["starred"]))
+    for kind in ("ambition", "potential_impact"):
+        for key, values in spec[kind].items():
+            if any(_has_phrase(words, p) >= 0 for p in _phrases(values)):
+                setattr(found, kind, key)
+    for phrase in _phrases(spec["lead_words"]):
+        at = _has_phrase(words, phrase)
+        if at >= 0:
+            found.lead = " ".join(words[at + len(phrase):])
+            break
+    return found
+
+
+def _completion(c: CommitmentRecord) -> str | None:
+    for key in (c.irm.completion_end, c.irm.completion_midterm, c.irm.completion):
+        if key and key not in IRM_STATES:
+            return key
+    return None
+
+
+def _lead_matches(c: CommitmentRecord, lead: str) -> bool:
+    names = [fold(n) for inst in c.lead_institutions for n in inst.values()]
+    return any(fuzz.partial_ratio(lead, n) >= 80 or fuzz.token_set_ratio(lead, n) >= 80 for n in names)
+
+
+def select(index: Index, f: Filters) -> tuple[list[CommitmentRecord], list[CommitmentRecord]]:
+    """(the commitments in scope, those of them matching every filter)."""
+    scope = [c for c in (index.commitments[i] for i in index.ids)
+             if (not f.members or c.member in f.members) and (not f.plans or c.action_plan in f.plans)
+             and (not f.policy_areas or set(f.policy_areas) & set(c.policy_areas))
+             and (not f.lead or _lead_matches(c, f.lead))]
+    if f.topic:
+        from bot.core.search import topic_ids
+
+        allowed = topic_ids(index, f.topic)
+        scope = [c for c in scope if c.id in allowed]
+    matching = [c for c in scope
+                if (not f.completion or _completion(c) in f.completion)
+                and (not f.starred or c.irm.starred == "yes")
+                and (not f.ambition or c.irm.ambition == f.ambition)
+                and (not f.potential_impact or c.irm.potential_impact == f.potential_impact)]
+    return scope, matching
+
+
+def assessed(scope: list[CommitmentRecord], f: Filters) -> list[CommitmentRecord]:
+    """The commitments of the scope for which the IRM gave the value the question filters on."""
+    if f.completion:
+        return [c for c in scope if _completion(c)]
+    if f.starred:
+        return [c for c in scope if c.irm.starred in ("yes", "no")]
+    if f.ambition:
+        return [c for c in scope if c.irm.ambition and c.irm.ambition not in IRM_STATES]
+    if f.potential_impact:
+        return [c for c in scope if c.irm.potential_impact and c.irm.potential_impact not in IRM_STATES]
+    return scope

@@ -1,0 +1,220 @@
+"""The in-memory index of the stored dataset, rebuilt when the dataset version changes.
+
+Everything a question needs is looked up here without touching the database: commitments by id,
+by plan and number, by title words (BM25 over names), by any word (BM25 over all texts), members,
+plans, policy areas and the words known to the corpus (for typo correction).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.core.lexicon import lexicon
+from bot.core.text import features, tokens
+from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord
+from bot.paths import DATA_DIR
+from bot.textnorm import fold
+from bot.vocab import vocabulary
+
+_ID = re.compile(r"^([A-Z]+)(\d+)$")
+_YEARS = re.compile(r"((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})")
+MEMBERS_FILE = DATA_DIR / "members.json"
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+
+
+def split_id(commitment_id: str) -> tuple[str, int] | None:
+    match = _ID.match(commitment_id)
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def plan_years(plan: ActionPlanRecord) -> tuple[int | None, int | None]:
+    """Start and end years of a plan, from its fields or its title ("2016-18")."""
+    if plan.start_year and plan.end_year:
+        return plan.start_year, plan.end_year
+    for title in plan.title.values():
+        match = _YEARS.search(title)
+        if match:
+            start, end = int(match.group(1)), match.group(2)
+            end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+            return start, end_year
+    return plan.start_year or plan.cycle, plan.end_year
+
+
+@dataclass
+class Bm25:
+    """BM25 (bm25s) over feature lists; `scores` returns one score per document."""
+
+    model: bm25s.BM25 | None
+    size: int
+
+    @classmethod
+    def build(cls, docs: list[list[str]]) -> Bm25:
+        if not docs or not any(docs):
+            return cls(None, len(docs))
+        model = bm25s.BM25()
+        model.index([d or ["\x00empty"] for d in docs], show_progress=False)
+        return cls(model, len(docs))
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        if self.model is None or not query:
+            return np.zeros(self.size, dtype=np.float32)
+        known = [q for q in query if q in self.model.vocab_dict]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return self.model.get_scores(known)
+
+    def top(self, query: list[str], k: int) -> list[tuple[int, float]]:
+        scores = self.scores(query)
+        if not scores.any():
+            return []
+        k = min(k, int(np.count_nonzero(scores)))
+        best = np.argpartition(-scores, k - 1)[:k]
+        return sorted(((int(i), float(scores[i])) for i in best), key=lambda x: -x[1])
+
+
+def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], str]:
+    """Every way of naming a member: names in each language, demonyms, aliases (from data/members.json)."""
+    phrases: dict[tuple[str, ...], str] = {}
+
+    def add(text: str, member_id: str) -> None:
+        words = tuple(tokens(text))
+        if words and not (len(words) == 1 and words[0] in lexicon().stopwords):
+            phrases.setdefault(words, member_id)
+
+    if MEMBERS_FILE.exists():
+        raw = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
+        entries = raw.get("members", raw) if isinstance(raw, dict) else raw
+        for entry in entries:
+            if not isinstance(entry, dict) or "id" not in entry:
+                continue
+            for text in entry.get("name", {}).values():
+                add(text, entry["id"])
+            for names in entry.get("demonyms", {}).values():
+                for text in names:
+                    add(text, entry["id"])
+            for text in entry.get("aliases", []):
+                add(text, entry["id"])
+    for member in members.values():
+        for text in member.name.values():
+            phrases[tuple(tokens(text))] = member.id
+    return phrases
+
+
+@dataclass
+class Index:
+    version: int
+    dataset: Dataset
+    commitments: dict[str, CommitmentRecord]
+    ids: list[str]  # document order of the BM25 models
+    members: dict[str, MemberRecord]
+    plans: dict[str, ActionPlanRecord]
+    plans_by_member: dict[str, list[ActionPlanRecord]]
+    by_prefix_number: dict[tuple[str, int], str]
+    by_plan_number: dict[tuple[str, str], str]
+    prefixes: frozenset[str]
+    names: Bm25  # titles, short titles, one-line descriptions
+    texts: Bm25  # everything said about a commitment
+    member_phrases: dict[tuple[str, ...], str]
+    area_phrases: dict[tuple[str, ...], str]
+    corpus_words: frozenset[str]
+    _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, dataset: Dataset, *, version: int = 0) -> Index:
+        commitments = {c.id: c for c in dataset.commitments}
+        ids = sorted(commitments)
+        plans = {p.id: p for p in dataset.action_plans}
+        plans_by_member: dict[str, list[ActionPlanRecord]] = defaultdict(list)
+        for plan in plans.values():
+            plans_by_member[plan.member].append(plan)
+        for member_plans in plans_by_member.values():
+            member_plans.sort(key=lambda p: (plan_years(p)[0] or 0, p.id))
+        by_prefix_number: dict[tuple[str, int], str] = {}
+        by_plan_number: dict[tuple[str, str], str] = {}
+        for cid, c in commitments.items():
+            parts = split_id(cid)
+            if parts:
+                by_prefix_number[parts] = cid
+            if c.action_plan and c.number:
+                by_plan_number[(c.action_plan, c.number)] = cid
+        vocab = vocabulary()
+        area_labels = {a.key: a.label for a in dataset.policy_areas}
+        name_docs, text_docs = [], []
+        words: set[str] = set()
+        for cid in ids:
+            c = commitments[cid]
+            name_words = [w for text in (*c.title.values(), *c.short_title.values(), *c.description.values())
+                          for w in tokens(text)]
+            words.update(name_words)
+            name_docs.append(features(name_words))
+            texts = [*c.title.values(), *c.short_title.values(), *c.description.values(),
+                     *c.description_full.values(), *c.challenges.values(), *c.ambitions.values(),
+                     *c.roadmap.values(), *c.irm.midterm_summary.values(), *c.irm.end_summary.values()]
+            texts += [t for m in c.milestones for t in m.text.values()]
+            texts += [t for inst in (*c.lead_institutions, *c.support_institutions) for t in inst.values()]
+            for key in c.policy_areas:
+                term = vocab.term("policy_area", key)
+                texts += list(term.labels.values()) if term else list(area_labels.get(key, {}).values())
+            text_words = [w for t in texts for w in tokens(t)]
+            text_docs.append(features(text_words))
+        members = {m.id: m for m in dataset.members}
+        for member in members.values():
+            for name in member.name.values():
+                words.update(tokens(name))
+        area_phrases: dict[tuple[str, ...], str] = {}
+        for key in vocab.keys("policy_area"):
+            term = vocab.term("policy_area", key)
+            assert term is not None
+            for text in (*term.labels.values(), *term.aliases):
+                phrase = tuple(tokens(text))
+                if phrase and not (len(phrase) == 1 and phrase[0] in lexicon().stopwords):
+                    area_phrases.setdefault(phrase, key)
+        words = {w for w in words if len(w) >= 3 and not w.isdigit()}
+        index = cls(version=version, dataset=dataset, commitments=commitments, ids=ids, members=members,
+                    plans=plans, plans_by_member=dict(plans_by_member), by_prefix_number=by_prefix_number,
+                    by_plan_number=by_plan_number,
+                    prefixes=frozenset(p[0] for p in by_prefix_number),
+                    names=Bm25.build(name_docs), texts=Bm25.build(text_docs),
+                    member_phrases=_member_phrases(members), area_phrases=area_phrases,
+                    corpus_words=frozenset(words))
+        # Typos are corrected towards the corpus and the trigger words, never towards stop words.
+        known = index.corpus_words | lexicon().correctable_words
+        for word in known:
+            if len(word) >= 4 and not word.isdigit():
+                index._by_length.setdefault(len(word), []).append(word)
+        return index
+
+    # -- look-ups ----------------------------------------------------------------------------------------
+
+    def get(self, commitment_id: str | None) -> CommitmentRecord | None:
+        return self.commitments.get(commitment_id) if commitment_id else None
+
+    def resolve_id(self, prefix: str, number: int) -> str | None:
+        return self.by_prefix_number.get((prefix.upper(), number))
+
+    def correct(self, word: str) -> str:
+        """The known word closest to a word not known (a typo), or the word itself."""
+        if len(word) < 4 or word.isdigit() or word in self.corpus_words or word in lexicon().known_words:
+            return word
+        choices = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._by_length.get(n, ())]
+        cutoff = 88 if len(word) <= 5 else 84 if len(word) <= 7 else 80
+        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return best[0] if best else word
+
+    def member_plans(self, member_id: str) -> list[ActionPlanRecord]:
+        return self.plans_by_member.get(member_id, [])
+
+    def title(self, commitment: CommitmentRecord, lang: str) -> str:
+        return commitment.title.get(lang) or next(iter(commitment.title.values()), commitment.id)
+
+    def folded_titles(self, commitment_id: str) -> list[str]:
+        c = self.commitments[commitment_id]
+        return [fold(t) for t in (*c.title.values(), *c.short_title.values(), *c.description.values())]

@@ -1,0 +1,80 @@
+"""The vocabulary of question understanding, read from data/nlu/*.json (never hard-coded in if-chains)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+
+from bot.paths import DATA_DIR
+from bot.textnorm import fold
+
+NLU_DIR = DATA_DIR / "nlu"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    intent: str
+    words: tuple[str, ...]  # folded words; a trailing * is a prefix wildcard
+    weight: float
+    lang: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[Trigger, ...]
+    stopwords: frozenset[str]
+    markers: dict[str, frozenset[str]]
+    commitment_words: frozenset[str]
+    milestone_words: frozenset[str]
+    plan_words: frozenset[str]
+    ordinals: dict[str, int]
+    latest_words: frozenset[str]
+    synonyms: dict[tuple[str, ...], tuple[str, ...]]
+
+    @functools.cached_property
+    def trigger_words(self) -> frozenset[str]:
+        return frozenset(w for t in self.triggers for w in t.words if not w.endswith("*"))
+
+    @functools.cached_property
+    def correctable_words(self) -> frozenset[str]:
+        """Words a typo may be corrected to: the words that carry meaning (not stop words)."""
+        return (self.trigger_words | self.commitment_words | self.milestone_words | self.plan_words) - self.stopwords
+
+    @functools.cached_property
+    def known_words(self) -> frozenset[str]:
+        """Words the lexicon itself uses: never 'corrected' as typos."""
+        return (self.trigger_words | self.stopwords | self.commitment_words | self.milestone_words
+                | self.plan_words | frozenset(self.ordinals) | self.latest_words
+                | frozenset(m for ms in self.markers.values() for m in ms))
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(fold(phrase).replace("'", " ").replace("-", " ").split())
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    intents = json.loads((NLU_DIR / "intents.json").read_text(encoding="utf-8"))
+    words = json.loads((NLU_DIR / "words.json").read_text(encoding="utf-8"))
+    triggers = []
+    for intent, spec in intents.items():
+        if intent.startswith("_"):
+            continue
+        weight = float(spec.get("weight", 1.0))
+        for lang in ("en", "fr", "es"):
+            for phrase in spec.get(lang, []):
+                triggers.append(Trigger(intent, _words(phrase), weight, lang))
+    synonyms = {_words(k): _words(v) for k, v in words["synonyms"].items() if not k.startswith("_")}
+    return Lexicon(
+        triggers=tuple(triggers),
+        stopwords=frozenset(w for lang in ("en", "fr") for p in words["stopwords"][lang] for w in _words(p)),
+        markers={lang: frozenset(w for p in words["language_markers"][lang] for w in _words(p))
+                 for lang in ("en", "fr")},
+        commitment_words=frozenset(fold(w) for w in words["commitment_words"]),
+        milestone_words=frozenset(fold(w) for w in words["milestone_words"]),
+        plan_words=frozenset(fold(w) for w in words["plan_words"]),
+        ordinals={fold(w): int(n) for n, ws in words["ordinals"].items() for w in ws},
+        latest_words=frozenset(fold(w) for w in words["latest"]),
+        synonyms=synonyms,
+    )

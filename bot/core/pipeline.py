@@ -1,0 +1,280 @@
+"""Question → Answer: understanding, then the renderer of the intent, in the reader's language."""
+
+from __future__ import annotations
+
+from bot.core import aggregates, answers
+from bot.core.answers import Reply
+from bot.core.index import Index
+from bot.core.language import choose, detect
+from bot.core.search import rank
+from bot.core.text import tokens
+from bot.core.types import Answer, Button, Candidate, Context
+from bot.core.understand import ABOUT_A_COMMITMENT, Understanding, understand
+from bot.textnorm import fold
+
+MAX_QUESTION = 4096  # Telegram's own limit; longer input is cut, never refused
+SEARCH_SHOWN = 8
+
+
+def answer_question(index: Index, question: str, *, context: Context, lang: str | None,
+                    preferred_lang: str | None, client_lang: str | None, default_lang: str) -> Answer:
+    text = _clean(question)
+    detected = detect(text, tokens(text))
+    forced = lang if lang in ("en", "fr") else None
+    # A follow-up too short to tell ("and 9.3?") keeps the conversation's language.
+    reply_lang = choose(detected, forced=forced, preferred=context.lang or preferred_lang, client=client_lang,
+                        default=default_lang)
+    if not text.strip():
+        return _finish(index, question, Understanding("help", [], _empty_entities()), Reply(reply_lang), context,
+                       render=_help)
+    u = understand(index, text, context)
+    return _finish(index, question, u, Reply(reply_lang), context)
+
+
+def answer_intent(index: Index, intent: str, commitment_id: str, milestone: str | None, *, lang: str,
+                  context: Context) -> Answer:
+    """An intent about a known commitment, without understanding any text (buttons, /commitment, deep links)."""
+    from bot.core.entities import Entities
+
+    u = Understanding(intent, [], Entities(words=[]), confidence=1.0)
+    if intent in ABOUT_A_COMMITMENT:
+        cid = _canonical_id(index, commitment_id)
+        if cid is None:
+            reply = Reply(lang if lang in ("en", "fr") else "en")
+            reply.add(reply.t._("I do not know commitment {id}. Ids look like FR0038; try /search with words of "
+                                "its title.", id=commitment_id.strip()[:40]))
+            return _answer(question=commitment_id, u=u, reply=reply, context=context)
+        u.commitment = cid
+        c = index.commitments[cid]
+        if milestone:
+            if any(m.number == milestone for m in c.milestones):
+                u.milestone = milestone
+            else:
+                u.missing_milestone = milestone
+    return _finish(index, commitment_id, u, Reply(lang if lang in ("en", "fr") else "en"), context)
+
+
+def _canonical_id(index: Index, text: str) -> str | None:
+    from bot.core.entities import extract
+
+    candidate = text.strip().upper()
+    if candidate in index.commitments:
+        return candidate
+    found = extract(text, index)
+    return found.commitment_ids[0] if found.commitment_ids else None
+
+
+def _clean(question: str) -> str:
+    """Printable text of bounded length: control and format characters (RTL marks, zero-width) removed."""
+    import unicodedata
+
+    text = question[:MAX_QUESTION]
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def _empty_entities():  # type: ignore[no-untyped-def]
+    from bot.core.entities import Entities
+
+    return Entities(words=[])
+
+
+def _finish(index: Index, question: str, u: Understanding, reply: Reply, context: Context,
+            render=None) -> Answer:  # type: ignore[no-untyped-def]
+    if render is not None:
+        render(reply, index, u)
+    elif u.intent in ABOUT_A_COMMITMENT:
+        _about_commitment(reply, index, u)
+    else:
+        {"greeting": _greeting, "help": _help, "search": _search, "count": _count}.get(u.intent, _unknown)(
+            reply, index, u)
+    return _answer(question, u, reply, context)
+
+
+def _answer(question: str, u: Understanding, reply: Reply, context: Context) -> Answer:
+    candidates = [Candidate(cid, "") for cid in u.candidates]
+    new_context = Context(commitment=u.commitment or (None if u.candidates else context.commitment),
+                          milestone=u.milestone, lang=reply.lang, intent=u.intent, candidates=list(u.candidates))
+    entities = {k: v for k, v in {
+        "members": u.entities.members, "plans": u.plans, "policy_areas": u.entities.policy_areas,
+        "unknown_ids": u.entities.unknown_ids, "from_context": u.from_context or None}.items() if v}
+    return Answer(question=question, lang=reply.lang, intent=u.intent, text=reply.render(),
+                  commitment=u.commitment, milestone=u.milestone, candidates=candidates,
+                  confidence=round(u.confidence, 3), sources=list(reply.sources), buttons=reply.buttons,
+                  context=new_context, entities=entities)
+
+
+def _about_commitment(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    if u.commitment is None:
+        if u.candidates:
+            _candidates(reply, index, u)
+        elif u.entities.unknown_ids:
+            reply.add(t._("I do not know commitment {id}. Ids look like FR0038; try /search with words of its "
+                          "title.", id=u.entities.unknown_ids[0]))
+        else:
+            reply.add(t._("Which commitment do you mean? Give its id (like FR0038) or words of its title, "
+                          "for example: “who leads FR0038?”"))
+            u.confidence = min(u.confidence, 0.3)
+        return
+    c = index.commitments[u.commitment]
+    if u.missing_milestone:
+        answers.missing_milestone(reply, index, c, u.missing_milestone)
+        return
+    milestone = next((m for m in c.milestones if m.number == u.milestone), None)
+    if u.intent == "milestone_status":
+        if milestone is None:
+            answers.milestones(reply, index, c)
+        else:
+            answers.milestone_status(reply, index, c, milestone)
+        return
+    if u.intent == "dates" and milestone is not None:
+        answers.dates(reply, index, c, milestone)
+        return
+    answers.RENDERERS[u.intent](reply, index, c)
+
+
+def _candidates(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    reply.add(t._("Several commitments match. Which one do you mean?"))
+    for cid in u.candidates:
+        c = index.commitments[cid]
+        plan = answers.plan_title(reply, index, c)
+        reply.add(f"{cid} — {reply.text_of(c.title)}" + (f" ({plan})" if plan else ""))
+        reply.buttons.append(Button(f"{cid} — {reply.text_of(c.title)}"[:60], "overview", (cid,)))
+
+
+def _greeting(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    reply.add(t._("Hello! I answer questions about Open Government Partnership commitments, in English and "
+                  "French."))
+    reply.add(t._("Try: “status of FR0038 milestone 9.2?”, “who leads FR0038?” or “commitments about open "
+                  "data”."))
+
+
+def _help(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    reply.add(t._("I answer questions about Open Government Partnership (OGP) commitments, with the OGP source."))
+    reply.add(t._("Ask about one commitment by its id or words of its title: overview, status, milestones, "
+                  "lead and supporting institutions, policy areas, ambition, verifiability, relevance to OGP "
+                  "values, early results, dates, objectives, action plan, IRM reports."))
+    reply.add(t._("Examples:"))
+    for example in (t._("status of FR0038 milestone 9.2?"), t._("who leads FR0038?"),
+                    t._("commitments about whistleblowers"), t._("how many commitments in France 2018-2020?")):
+        reply.add(f"• {example}")
+    reply.add(t._("Follow-ups work too: “and milestone 9.3?”, “who supports it?”."))
+    reply.add(t._("Data: Open Government Partnership, opengovpartnership.org, licensed CC BY 4.0."))
+
+
+def _unknown(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    reply.add(t._("Sorry, I did not understand that. I answer questions about OGP commitments."))
+    reply.add(t._("Try: “status of FR0038 milestone 9.2?”, “who leads FR0038?” or “commitments about open "
+                  "data”. Type help for more."))
+
+
+def _search(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    hits = rank(index, u.content, areas=u.entities.policy_areas, members=u.entities.members, plans=u.plans)
+    topic = " ".join(u.content) or t.join([answers.label("policy_area", a, reply.lang)
+                                           for a in u.entities.policy_areas])
+    if not hits:
+        reply.add(t._("I found no commitment about “{topic}”.", topic=topic))
+        reply.add(t._("Try other words, or an id like FR0038."))
+        u.intent = "search"
+        u.confidence = 0.2
+        return
+    reply.add(t.ngettext("{n} commitment about “{topic}”:", "{n} commitments about “{topic}”:", len(hits),
+                         topic=topic))
+    for cid, _ in hits[:SEARCH_SHOWN]:
+        c = index.commitments[cid]
+        reply.add(f"{cid} — {reply.text_of(c.title)} ({answers.member_name(reply, index, c.member)})")
+        reply.buttons.append(Button(f"{cid} — {reply.text_of(c.title)}"[:60], "overview", (cid,)))
+    if len(hits) > SEARCH_SHOWN:
+        reply.buttons.append(Button(t._("More"), "search", (" ".join(u.content) or topic, str(SEARCH_SHOWN))))
+    if len(hits) == 1:
+        u.commitment = hits[0][0]
+
+
+def _count(reply: Reply, index: Index, u: Understanding) -> None:
+    t = reply.t
+    f = aggregates.read_filters(u)
+    f.topic = [w for w in u.content if not _is_filter_word(w)]
+    scope, matching = aggregates.select(index, f)
+    where = _scope_text(reply, index, f)
+    if f.irm_assessed_only:
+        basis = aggregates.assessed(scope, f)
+        reply.add(t._("{count} of {total} commitments {where} assessed by the IRM match.",
+                      count=t.number(len(matching)), total=t.number(len(basis)), where=where))
+    else:
+        reply.add(t.ngettext("{n} commitment {where}.", "{n} commitments {where}.", len(matching), where=where))
+    for c in matching[:aggregates.PAGE]:
+        reply.add(f"{c.id} — {reply.text_of(c.title)}")
+    if len(matching) > aggregates.PAGE:
+        reply.add(t._("… and {n} more.", n=t.number(len(matching) - aggregates.PAGE)))
+    u.confidence = max(u.confidence, 0.7)
+
+
+def _is_filter_word(word: str) -> bool:
+    spec = aggregates._filters()
+    words = {w for values in spec["completion"].values() for v in values for w in tokens(v)}
+    words |= {w for v in spec["starred"] for w in tokens(v)}
+    words |= {w for kind in ("ambition", "potential_impact") for values in spec[kind].values() for v in values
+              for w in tokens(v)}
+    words |= {w for v in spec["lead_words"] + spec["compare"] for w in tokens(v)}
+    return word in words or fold(word) in ("made", "make", "did", "ont", "ete", "fait", "there", "were")
+
+
+def _scope_text(reply: Reply, index: Index, f: aggregates.Filters) -> str:
+    t = reply.t
+    parts = []
+    if f.plans:
+        parts.append(t._("in {plans}", plans=t.join([reply.text_of(index.plans[p].title) for p in f.plans])))
+    elif f.members:
+        parts.append(t._("of {members}", members=t.join([answers.member_name(reply, index, m) for m in f.members])))
+    else:
+        parts.append(t._("in the data"))
+    if f.policy_areas:
+        parts.append(t._("on {areas}", areas=t.join([answers.label("policy_area", a, reply.lang)
+                                                     for a in f.policy_areas])))
+    if f.completion:
+        parts.append(t._("with completion {levels}", levels=t.join(
+            [answers.label("completion", k, reply.lang) for k in f.completion], style="or")))
+    if f.starred:
+        parts.append(t._("starred"))
+    return " ".join(parts)
+
+
+def search_page(index: Index, query: str, *, lang: str, limit: int, offset: int):  # type: ignore[no-untyped-def]
+    from bot.core.entities import extract
+    from bot.core.service import Hit, SearchPage
+
+    found = extract(query, index)
+    ids = list(found.commitment_ids)
+    words = [w for i, w in enumerate(found.words) if i not in found.consumed]
+    from bot.core.lexicon import lexicon
+
+    words = [w for w in words if w not in lexicon().stopwords]
+    ids += [cid for cid, _ in rank(index, words, areas=found.policy_areas, members=found.members) if cid not in ids]
+    if not ids and words:
+        from bot.core.understand import title_matches
+
+        ids = [m.commitment for m in title_matches(index, words, members=[], plans=[]) if m.coverage >= 0.5]
+    reply = Reply(lang if lang in ("en", "fr") else "en")
+    hits = []
+    for cid in ids[offset:offset + limit]:
+        c = index.commitments[cid]
+        hits.append(Hit(id=cid, title=reply.text_of(c.title), snippet=_card(reply, index, c),
+                        url=answers.commitment_url(reply, c), score=1.0))
+    return SearchPage(hits=hits, total=len(ids), offset=offset)
+
+
+def _card(reply: Reply, index: Index, c) -> str:  # type: ignore[no-untyped-def]
+    t = reply.t
+    parts = [answers.plan_title(reply, index, c)]
+    lead = answers.institution_names(reply, c.lead_institutions)
+    if lead:
+        parts.append(t._("Lead: {lead}", lead=lead[0]))
+    key, _ = answers.completion(c)
+    if key:
+        parts.append(t._("Completion: {value}", value=answers.label("completion", key, reply.lang)))
+    return " · ".join(p for p in parts if p)

@@ -1,0 +1,137 @@
+"""The Assistant: the one object front ends talk to (Telegram handlers, console chat, `ask`).
+
+It owns the in-memory index of the stored dataset, rebuilds it when the dataset version changes,
+and answers questions. It never imports Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.core.types import Answer, Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str  # in the requested language (or the other one)
+    snippet: str  # a short card: plan, lead institution, completion
+    url: str | None
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    offset: int
+
+
+class Assistant:
+    """Answers questions from the stored dataset.
+
+    Thread-safe: `answer` may be called from several threads; the index is swapped atomically.
+    """
+
+    def __init__(self, engine: Engine, *, default_language: str = "en") -> None:
+        self.engine = engine
+        self.default_language = default_language
+        self._lock = threading.Lock()
+        self._index = None  # bot.core.index.Index, built on first use
+        self._version = -1
+
+    @classmethod
+    def from_url(cls, url: str, *, default_language: str = "en", load_bundle: bool = True) -> Assistant:
+        """An assistant on the database at `url` (schema upgraded, bundled data loaded when empty)."""
+        from bot.dataset.load import ensure_data
+        from bot.db import engine_for
+
+        engine = engine_for(url)
+        if load_bundle:
+            ensure_data(engine)
+        return cls(engine, default_language=default_language)
+
+    # -- the index -------------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """The dataset version the index was built from (-1 before the first build)."""
+        return self._version
+
+    def stored_version(self) -> int:
+        from bot.dataset.store import current_version
+
+        with Session(self.engine) as session:
+            return current_version(session)
+
+    def refresh_if_stale(self) -> bool:
+        """Rebuild the index when the stored dataset changed; True when it did. One cheap query otherwise."""
+        stored = self.stored_version()
+        if stored == self._version and self._index is not None:
+            return False
+        with self._lock:
+            if stored == self._version and self._index is not None:
+                return False
+            from bot.core.index import Index
+            from bot.dataset.store import read_dataset
+
+            with Session(self.engine) as session:
+                dataset = read_dataset(session)
+            self._index = Index.build(dataset, version=stored)  # requests keep using the old one meanwhile
+            self._version = stored
+            log.info("index built for dataset version %s: %s commitments", stored, len(dataset.commitments))
+            return True
+
+    @property
+    def index(self):  # type: ignore[no-untyped-def]
+        if self._index is None:
+            self.refresh_if_stale()
+        return self._index
+
+    # -- answering -------------------------------------------------------------------------------------
+
+    def answer(self, question: str, *, context: Context | None = None, lang: str | None = None,
+               preferred_lang: str | None = None, client_lang: str | None = None) -> Answer:
+        """Answer one question.
+
+        lang: "en"/"fr" forces the answer language; None or "auto" detects it from the text, falling
+        back to `preferred_lang` (the user's stored choice), then `client_lang` (e.g. Telegram's
+        language_code), then the default language. `context` is the previous answer's `.context`.
+        """
+        from bot.core.pipeline import answer_question
+
+        return answer_question(self.index, question, context=context or Context(), lang=lang,
+                               preferred_lang=preferred_lang, client_lang=client_lang,
+                               default_lang=self.default_language)
+
+    def overview(self, commitment_id: str, *, lang: str, context: Context | None = None) -> Answer:
+        """The card of one commitment (for /commitment ID, deep links and buttons)."""
+        return self.ask_intent("commitment_overview", commitment_id, None, lang=lang, context=context)
+
+    def ask_intent(self, intent: str, commitment_id: str, milestone: str | None = None, *, lang: str,
+                   context: Context | None = None) -> Answer:
+        """Answer `intent` about a known commitment (for buttons: milestones, lead institution, ...)."""
+        from bot.core.pipeline import answer_intent
+
+        return answer_intent(self.index, intent, commitment_id, milestone, lang=lang, context=context or Context())
+
+    def search(self, query: str, *, lang: str, limit: int = 10, offset: int = 0) -> SearchPage:
+        """Commitments matching words or an id, best first (for /search and inline mode)."""
+        from bot.core.pipeline import search_page
+
+        return search_page(self.index, query, lang=lang, limit=limit, offset=offset)
+
+    def greeting(self, *, lang: str) -> Answer:
+        return self.ask_intent("greeting", "", None, lang=lang)
+
+    def help(self, *, lang: str) -> Answer:
+        return self.ask_intent("help", "", None, lang=lang)

@@ -1,0 +1,257 @@
+"""From a question (and the conversation so far) to what it asks: intent, commitment, milestone,
+filters, candidates and a confidence. No wording here: bot.core.answers renders the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.entities import Entities, extract, plans_matching
+from bot.core.index import Index
+from bot.core.intents import IntentScores, score
+from bot.core.lexicon import lexicon
+from bot.core.text import features, features_of_word
+from bot.core.types import Context
+from bot.dataset.schema import CommitmentRecord
+
+ABOUT_A_COMMITMENT = {"commitment_overview", "commitment_status", "milestone_status", "milestones",
+                      "lead_institution", "support_institutions", "policy_areas", "ambition", "verifiability",
+                      "relevance", "early_results", "dates", "description", "action_plan", "irm_reports"}
+# Which field a question is about, to prefer, among equally good title matches, the one that has it.
+_FIELD_OF_INTENT = {
+    "early_results": lambda c: c.irm.starred or c.irm.early_results,
+    "ambition": lambda c: c.irm.ambition or c.irm.potential_impact,
+    "verifiability": lambda c: c.irm.verifiable,
+    "relevance": lambda c: c.irm.relevance,
+    "commitment_status": lambda c: c.irm.completion_end or c.irm.completion_midterm or c.irm.completion,
+    "milestones": lambda c: c.milestones,
+    "irm_reports": lambda c: c.irm.reports,
+}
+STRONG_TITLE = 0.75  # share of the question's own words found in a commitment's names
+WEAK_TITLE = 0.5
+
+
+@dataclass
+class Match:
+    commitment: str
+    coverage: float  # share of the question's content words found in the commitment's names
+    precision: float  # share of the names' words the question used
+    score: float
+
+
+@dataclass
+class Understanding:
+    intent: str
+    lang_words: list[str]
+    entities: Entities
+    commitment: str | None = None
+    milestone: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    content: list[str] = field(default_factory=list)  # the question's own words (topic)
+    plans: list[str] = field(default_factory=list)
+    from_context: bool = False
+    missing_milestone: str | None = None  # asked for a milestone the commitment lacks
+
+
+def content_words(found: Entities, scores: IntentScores) -> list[str]:
+    lex = lexicon()
+    skip = lex.stopwords | lex.commitment_words | lex.milestone_words | lex.plan_words
+    return [w for i, w in enumerate(found.words)
+            if i not in found.consumed and i not in scores.positions and w not in skip
+            and not w.isdigit() and len(w) > 1]
+
+
+def _name_features(index: Index, cid: str) -> set[str]:
+    c = index.commitments[cid]
+    texts = (*c.title.values(), *c.short_title.values(), *c.description.values())
+    from bot.core.text import tokens
+
+    return set(features([w for t in texts for w in tokens(t)]))
+
+
+def title_matches(index: Index, words: list[str], *, members: list[str], plans: list[str],
+                  limit: int = 8) -> list[Match]:
+    """Commitments whose title, short title or one-line description contain the question's words."""
+    if not words:
+        return []
+    hits = index.names.top(features(words), k=40)
+    matches = []
+    for doc, bm25 in hits:
+        cid = index.ids[doc]
+        c = index.commitments[cid]
+        if members and c.member not in members:
+            continue
+        if plans and c.action_plan not in plans:
+            continue
+        names = _name_features(index, cid)
+        found = sum(1 for w in words if any(f in names for f in features_of_word(w)))
+        coverage = found / len(words)
+        name_size = max(1, len({f for f in names if not f.startswith("~")}))
+        precision = min(1.0, found / name_size)
+        matches.append(Match(cid, coverage, precision, coverage + 0.3 * precision + 0.01 * bm25))
+    matches.sort(key=lambda m: (-m.score, m.commitment))
+    return matches[:limit]
+
+
+def _pick_by_field(index: Index, matches: list[Match], intent: str) -> list[Match]:
+    has = _FIELD_OF_INTENT.get(intent)
+    if not has:
+        return matches
+    kept = [m for m in matches if _known(has(index.commitments[m.commitment]))]
+    return kept or matches
+
+
+def _known(value: object) -> bool:
+    if not value:
+        return False
+    if isinstance(value, list):
+        return any(v not in ("pending_irm_review", "no_irm_data", "not_reviewed") for v in value)
+    return value not in ("pending_irm_review", "no_irm_data", "not_reviewed")
+
+
+def _candidate_choice(words: list[str], context: Context) -> str | None:
+    """'the first one', '2', 'le deuxième' after a list of candidates."""
+    if not context.candidates or len(words) > 4:
+        return None
+    ordinals = lexicon().ordinals
+    for word in words:
+        n = int(word) if word.isdigit() else ordinals.get(word)
+        if n and 1 <= n <= len(context.candidates):
+            return context.candidates[n - 1]
+    return None
+
+
+def _choose_intent(scores: IntentScores, found: Entities, has_topic: bool) -> str | None:
+    """The intent asked, before knowing the commitment; None when nothing specific was asked."""
+    if scores.get("count") and not found.commitment_ids:
+        return "count"
+    if scores.get("search") and not found.commitment_ids and has_topic:
+        specific, specific_score = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
+        if specific_score <= scores.get("search"):
+            return "search"
+    specific, _ = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
+    if found.milestone or found.milestone_position:
+        if specific in (None, "commitment_status", "milestones", "milestone_status"):
+            return "milestone_status"
+    return specific
+
+
+def understand(index: Index, question: str, context: Context) -> Understanding:
+    found = extract(question, index)
+    scores = score(found.words)
+    words = content_words(found, scores)
+    plans = plans_matching(found, index, found.members[0] if found.members else None) if found.plan_named else []
+    has_topic = bool(words or found.policy_areas)
+    intent = _choose_intent(scores, found, has_topic)
+    result = Understanding(intent=intent or "unknown", lang_words=found.words, entities=found, content=words,
+                           plans=plans)
+    if intent in ("count", "search"):
+        result.confidence = min(0.95, 0.6 + 0.1 * scores.get(intent))
+        return result
+
+    # Which commitment?
+    cid: str | None = None
+    if found.commitment_ids:
+        cid = found.commitment_ids[0]
+        result.confidence = 0.95
+    elif found.number and (plans or found.members):
+        options = plans or [p.id for m in found.members for p in index.member_plans(m)]
+        ids = sorted({index.by_plan_number[(p, found.number)] for p in options
+                      if (p, found.number) in index.by_plan_number})
+        if len(ids) == 1:
+            cid, result.confidence = ids[0], 0.9
+        elif ids:
+            result.candidates = ids
+    elif found.number and context.commitment is None and found.plan_named:
+        ids = sorted({cid for (plan, number), cid in index.by_plan_number.items()
+                      if number == found.number and plan in plans_matching(found, index, None)})
+        if len(ids) == 1:
+            cid, result.confidence = ids[0], 0.85
+        elif ids:
+            result.candidates = ids
+    if cid is None and not result.candidates:
+        chosen = _candidate_choice(found.words, context)
+        if chosen:
+            cid, result.confidence, result.from_context = chosen, 0.85, True
+    if cid is None and not result.candidates and words:
+        matches = title_matches(index, words, members=found.members, plans=plans)
+        strong = [m for m in matches if m.coverage >= STRONG_TITLE]
+        if len(strong) > 1 and intent:
+            strong = _pick_by_field(index, strong, intent)
+        if strong:
+            best = strong[0]
+            close = [m for m in strong if m.score >= best.score - 0.12]
+            if len(close) == 1 or (len(words) >= 2 and best.precision >= 0.99 and close[1].precision < 0.99):
+                cid, result.confidence = best.commitment, min(0.9, 0.45 + 0.45 * best.coverage)
+            else:
+                result.candidates = [m.commitment for m in close[:6]]
+                result.confidence = 0.4
+        elif matches and matches[0].coverage >= WEAK_TITLE and (intent or len(words) <= 3):
+            close = [m for m in matches if m.coverage >= WEAK_TITLE and m.score >= matches[0].score - 0.12]
+            if len(close) == 1 and intent:
+                cid, result.confidence = close[0].commitment, 0.55
+            else:
+                result.candidates = [m.commitment for m in close[:6]]
+                result.confidence = 0.35
+    if cid is None and not result.candidates and not found.unknown_ids and context.commitment \
+            and context.commitment in index.commitments \
+            and (intent in ABOUT_A_COMMITMENT or found.milestone or found.milestone_position):
+        cid, result.from_context = context.commitment, True
+        result.confidence = 0.8
+
+    if intent is None:
+        if cid:
+            intent = "commitment_overview"
+        elif result.candidates:
+            intent = "commitment_overview"
+        elif scores.get("help"):
+            intent = "help"
+        elif scores.get("greeting") and not words:
+            intent = "greeting"
+        elif scores.get("commitment_overview") and found.unknown_ids:
+            intent = "commitment_overview"
+        elif (words or found.policy_areas) and _has_hits(index, words, found, plans):
+            intent = "search"
+        else:
+            intent = "unknown"
+    if intent == "milestone_status" and cid is None and found.milestone and not result.candidates:
+        # "9.2" alone names a milestone number, not a commitment: ask which commitment.
+        result.confidence = 0.3
+    result.intent = intent
+    result.commitment = cid
+    if cid:
+        _resolve_milestone(index.commitments[cid], found, result)
+    if intent in ("greeting", "help"):
+        result.confidence = 0.9
+    elif intent == "search" and not result.confidence:
+        result.confidence = 0.5
+    elif intent == "unknown":
+        result.confidence = 0.1
+    return result
+
+
+def _has_hits(index: Index, words: list[str], found: Entities, plans: list[str]) -> bool:
+    from bot.core.search import rank
+
+    return bool(rank(index, words, areas=found.policy_areas, members=found.members, plans=plans))
+
+
+def _resolve_milestone(commitment: CommitmentRecord, found: Entities, result: Understanding) -> None:
+    numbers = [m.number for m in commitment.milestones]
+    wanted: str | None = None
+    if found.milestone:
+        wanted = found.milestone
+    elif found.milestone_position:
+        n = found.milestone_position
+        if commitment.number and f"{commitment.number}.{n}" in numbers:
+            wanted = f"{commitment.number}.{n}"
+        elif 1 <= n <= len(numbers):
+            wanted = numbers[n - 1]
+        else:
+            wanted = f"{commitment.number}.{n}" if commitment.number else str(n)
+    if wanted is None:
+        return
+    if wanted in numbers:
+        result.milestone = wanted
+    else:
+        result.missing_milestone = wanted
