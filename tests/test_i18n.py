@@ -40,7 +40,7 @@ def test_french_catalog_is_complete() -> None:
     french = _catalog("fr")
     problems = []
     for msgid in sorted(template, key=str):
-        message = french.get(msgid)
+        message = french.get(msgid[0] if isinstance(msgid, tuple) else msgid)
         if message is None or not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             problems.append(f"missing: {msgid!r}")
         elif message.fuzzy:

@@ -36,7 +36,13 @@ def main() -> int:
             if message is None:
                 unknown.append(msgid)
                 continue
-            message.string = tuple(msgstr) if isinstance(message.id, tuple) else msgstr
+            if isinstance(message.id, tuple):
+                forms = list(msgstr) if isinstance(msgstr, list) else [msgstr]
+                # French has three plural forms in CLDR (one, many, other): the last given fills the rest.
+                forms += [forms[-1]] * (catalog.num_plurals - len(forms))
+                message.string = tuple(forms[:catalog.num_plurals])
+            else:
+                message.string = msgstr
             message.flags.discard("fuzzy")
         with PO.open("wb") as fp:
             write_po(fp, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)

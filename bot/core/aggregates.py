@@ -92,10 +92,11 @@ def _lead_matches(c: CommitmentRecord, lead: str) -> bool:
 
 def select(index: Index, f: Filters) -> tuple[list[CommitmentRecord], list[CommitmentRecord]]:
     """(the commitments in scope, those of them matching every filter)."""
-    scope = [c for c in (index.commitments[i] for i in index.ids)
-             if (not f.members or c.member in f.members) and (not f.plans or c.action_plan in f.plans)
-             and (not f.policy_areas or set(f.policy_areas) & set(c.policy_areas))
-             and (not f.lead or _lead_matches(c, f.lead))]
+    import numpy as np
+
+    selected = np.flatnonzero(index.mask(members=f.members, plans=f.plans, areas=f.policy_areas))
+    scope = [c for c in (index.commitments[index.ids[i]] for i in selected)
+             if not f.lead or _lead_matches(c, f.lead)]
     if f.topic:
         from bot.core.search import topic_ids
 

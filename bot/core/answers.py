@@ -179,7 +179,7 @@ def overview(reply: Reply, index: Index, c: CommitmentRecord) -> None:
 
 def status(reply: Reply, index: Index, c: CommitmentRecord) -> None:
     t = reply.t
-    reply.add(f"{heading(reply, index, c)}: {completion_sentence(reply, c)}")
+    reply.add(t._("{subject}: {statement}", subject=heading(reply, index, c), statement=completion_sentence(reply, c)))
     if c.status:
         reply.add(t._("Status on the OGP page: {value}.", value=label("status", c.status, reply.lang)))
     summary = reply.text_of(c.irm.end_summary) or reply.text_of(c.irm.midterm_summary)
@@ -209,7 +209,8 @@ def milestone_status(reply: Reply, index: Index, c: CommitmentRecord, m: Milesto
     note = reply.text_of(m.status_note)
     if note:
         where = {"irm_end_of_term": t._("IRM end-of-term report"), "irm_midterm": t._("IRM mid-term report")}
-        reply.add(f"{where.get(m.status_source or '', t._('IRM'))}: “{note}”")
+        source = where.get(m.status_source or "") or t._("IRM")
+        reply.add(t._("{source}: “{quote}”", source=source, quote=note))
     if m.start or m.end:
         reply.add(_dates_sentence(reply, m.start, m.end))
     reply.source(commitment_url(reply, c))
@@ -374,7 +375,8 @@ def dates(reply: Reply, index: Index, c: CommitmentRecord, m: MilestoneRecord | 
     start = c.start or min((x.start for x in c.milestones if x.start), default=None)
     end = c.end or max((x.end for x in c.milestones if x.end), default=None)
     if start or end:
-        reply.add(f"{c.id} ({reply.text_of(c.title)}): {_dates_sentence(reply, start, end)}")
+        reply.add(t._("{subject}: {statement}", subject=f"{c.id} ({reply.text_of(c.title)})",
+                      statement=_dates_sentence(reply, start, end)))
     plan = index.plans.get(c.action_plan or "")
     if plan:
         first, last = plan_years(plan)

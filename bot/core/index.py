@@ -12,6 +12,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import bm25s
 import numpy as np
@@ -125,10 +126,15 @@ class Index:
     member_phrases: dict[tuple[str, ...], str]
     area_phrases: dict[tuple[str, ...], str]
     corpus_words: frozenset[str]
+    data_as_of: datetime | None = None  # when the stored data last changed
+    # Boolean masks over `ids`, so that filters are vector operations, not loops over 10,000 records.
+    member_mask: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    plan_mask: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    area_mask: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, dataset: Dataset, *, version: int = 0) -> Index:
+    def build(cls, dataset: Dataset, *, version: int = 0, data_as_of: datetime | None = None) -> Index:
         commitments = {c.id: c for c in dataset.commitments}
         ids = sorted(commitments)
         plans = {p.id: p for p in dataset.action_plans}
@@ -184,8 +190,16 @@ class Index:
                     prefixes=frozenset(p[0] for p in by_prefix_number),
                     names=Bm25.build(name_docs), texts=Bm25.build(text_docs),
                     member_phrases=_member_phrases(members), area_phrases=area_phrases,
-                    corpus_words=frozenset(words))
+                    corpus_words=frozenset(words), data_as_of=data_as_of)
         # Typos are corrected towards the corpus and the trigger words, never towards stop words.
+        for position, cid in enumerate(ids):
+            c = commitments[cid]
+            for table, keys in ((index.member_mask, [c.member]), (index.plan_mask, [c.action_plan] if c.action_plan
+                                                                    else []), (index.area_mask, c.policy_areas)):
+                for key in keys:
+                    if key not in table:
+                        table[key] = np.zeros(len(ids), dtype=bool)
+                    table[key][position] = True
         known = index.corpus_words | lexicon().correctable_words
         for word in known:
             if len(word) >= 4 and not word.isdigit():
@@ -208,6 +222,16 @@ class Index:
         cutoff = 88 if len(word) <= 5 else 84 if len(word) <= 7 else 80
         best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return best[0] if best else word
+
+    def mask(self, *, members: list[str] | None = None, plans: list[str] | None = None,
+             areas: list[str] | None = None) -> np.ndarray:
+        """Which commitments (positions in `ids`) pass the filters given (an empty filter passes all)."""
+        result = np.ones(len(self.ids), dtype=bool)
+        for table, keys in ((self.member_mask, members), (self.plan_mask, plans), (self.area_mask, areas)):
+            if keys:
+                none = np.zeros(len(self.ids), dtype=bool)
+                result &= np.logical_or.reduce([table.get(k, none) for k in keys])
+        return result
 
     def member_plans(self, member_id: str) -> list[ActionPlanRecord]:
         return self.plans_by_member.get(member_id, [])

@@ -200,17 +200,23 @@ def _count(reply: Reply, index: Index, u: Understanding) -> None:
     f = aggregates.read_filters(u)
     f.topic = [w for w in u.content if not _is_filter_word(w)]
     scope, matching = aggregates.select(index, f)
-    where = _scope_text(reply, index, f)
+    where = _scope_label(reply, index, f)
     if f.irm_assessed_only:
         basis = aggregates.assessed(scope, f)
-        reply.add(t._("{count} of {total} commitments {where} assessed by the IRM match.",
-                      count=t.number(len(matching)), total=t.number(len(basis)), where=where))
+        reply.add(t.ngettext("{where}: {count} of the {n} commitment assessed by the IRM {predicate}.",
+                             "{where}: {count} of the {n} commitments assessed by the IRM {predicate}.",
+                             len(basis), where=where, count=t.number(len(matching)),
+                             predicate=_predicate(reply, f)))
+        if len(basis) < len(scope):
+            reply.add(t._("The IRM has not assessed the other {n}.", n=t.number(len(scope) - len(basis))))
     else:
-        reply.add(t.ngettext("{n} commitment {where}.", "{n} commitments {where}.", len(matching), where=where))
+        reply.add(t.ngettext("{where}: {n} commitment.", "{where}: {n} commitments.", len(matching), where=where))
     for c in matching[:aggregates.PAGE]:
         reply.add(f"{c.id} — {reply.text_of(c.title)}")
     if len(matching) > aggregates.PAGE:
         reply.add(t._("… and {n} more.", n=t.number(len(matching) - aggregates.PAGE)))
+    if index.data_as_of:
+        reply.add(t._("Data as of {date}.", date=t.date(index.data_as_of)))
     u.confidence = max(u.confidence, 0.7)
 
 
@@ -224,24 +230,36 @@ def _is_filter_word(word: str) -> bool:
     return word in words or fold(word) in ("made", "make", "did", "ont", "ete", "fait", "there", "were")
 
 
-def _scope_text(reply: Reply, index: Index, f: aggregates.Filters) -> str:
+def _scope_label(reply: Reply, index: Index, f: aggregates.Filters) -> str:
+    """'France Action Plan 2018-2020', 'France', or 'All members', with the policy areas named."""
+    t = reply.t
+    if f.plans:
+        label = t.join([reply.text_of(index.plans[p].title) for p in f.plans])
+    elif f.members:
+        label = t.join([answers.member_name(reply, index, m) for m in f.members])
+    else:
+        label = t._("All members")
+    if f.policy_areas:
+        label += " — " + t.join([answers.label("policy_area", a, reply.lang) for a in f.policy_areas])
+    if f.lead:
+        label += " — " + t._("led by “{lead}”", lead=f.lead)
+    return label
+
+
+def _predicate(reply: Reply, f: aggregates.Filters) -> str:
     t = reply.t
     parts = []
-    if f.plans:
-        parts.append(t._("in {plans}", plans=t.join([reply.text_of(index.plans[p].title) for p in f.plans])))
-    elif f.members:
-        parts.append(t._("of {members}", members=t.join([answers.member_name(reply, index, m) for m in f.members])))
-    else:
-        parts.append(t._("in the data"))
-    if f.policy_areas:
-        parts.append(t._("on {areas}", areas=t.join([answers.label("policy_area", a, reply.lang)
-                                                     for a in f.policy_areas])))
     if f.completion:
-        parts.append(t._("with completion {levels}", levels=t.join(
+        parts.append(t._("reached completion {levels}", levels=t.join(
             [answers.label("completion", k, reply.lang) for k in f.completion], style="or")))
     if f.starred:
-        parts.append(t._("starred"))
-    return " ".join(parts)
+        parts.append(t._("are starred"))
+    if f.ambition:
+        parts.append(t._("have ambition {value}", value=answers.label("ambition", f.ambition, reply.lang)))
+    if f.potential_impact:
+        parts.append(t._("have potential impact {value}",
+                         value=answers.label("potential_impact", f.potential_impact, reply.lang)))
+    return t.join(parts)
 
 
 def search_page(index: Index, query: str, *, lang: str, limit: int, offset: int):  # type: ignore[no-untyped-def]

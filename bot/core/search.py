@@ -29,10 +29,9 @@ def rank(index: Index, words: list[str], *, areas: list[str] | None = None, memb
     areas = areas or []
     if not index.ids or not (words or areas):
         return []
-    scores = index.texts.scores(features(words + _area_words(areas))) if (words or areas) else None
-    assert scores is not None
-    scores = scores + 1.5 * index.names.scores(features(words)) if words else scores
+    scores = index.texts.scores(features(words + _area_words(areas)))
     if words:
+        scores = scores + 1.5 * index.names.scores(features(words))
         present = np.zeros(len(index.ids), dtype=np.float32)
         for word in words:
             present += index.texts.scores(list(features_of_word(word))) > 0
@@ -40,25 +39,13 @@ def rank(index: Index, words: list[str], *, areas: list[str] | None = None, memb
     else:
         coverage = np.ones(len(index.ids), dtype=np.float32)
     if areas:
-        area_set = set(areas)
-        bonus = np.array([2.0 if area_set & set(index.commitments[i].policy_areas) else 0.0 for i in index.ids],
-                         dtype=np.float32)
-        scores = scores + bonus
-        coverage = np.maximum(coverage, (bonus > 0).astype(np.float32))
-    order = np.argsort(-scores, kind="stable")
-    out = []
-    for doc in order:
-        if scores[doc] <= 0:
-            break
-        if coverage[doc] < MIN_COVERAGE:
-            continue
-        c = index.commitments[index.ids[doc]]
-        if members and c.member not in members:
-            continue
-        if plans and c.action_plan not in plans:
-            continue
-        out.append((c.id, float(scores[doc])))
-    return out
+        in_area = index.mask(areas=areas)
+        scores = scores + 2.0 * in_area
+        coverage = np.maximum(coverage, in_area.astype(np.float32))
+    keep = (scores > 0) & (coverage >= MIN_COVERAGE) & index.mask(members=members, plans=plans)
+    positions = np.flatnonzero(keep)
+    order = positions[np.argsort(-scores[positions], kind="stable")]
+    return [(index.ids[i], float(scores[i])) for i in order]
 
 
 def topic_ids(index: Index, words: list[str]) -> set[str]:

@@ -82,11 +82,17 @@ class Assistant:
             if stored == self._version and self._index is not None:
                 return False
             from bot.core.index import Index
-            from bot.dataset.store import read_dataset
+            from bot.dataset.store import dataset_state, read_dataset
 
             with Session(self.engine) as session:
+                # The version first: if a refresh lands between the two reads, the data is newer than
+                # the version recorded, and the next check rebuilds again (never the other way round).
+                state = dataset_state(session)
+                stored, as_of = state.version, state.updated_at
                 dataset = read_dataset(session)
-            self._index = Index.build(dataset, version=stored)  # requests keep using the old one meanwhile
+                session.rollback()
+            # Requests keep using the old index while the new one is built.
+            self._index = Index.build(dataset, version=stored, data_as_of=as_of)
             self._version = stored
             log.info("index built for dataset version %s: %s commitments", stored, len(dataset.commitments))
             return True
