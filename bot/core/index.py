@@ -16,7 +16,8 @@ from datetime import datetime
 
 import bm25s
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.core.lexicon import lexicon
 from bot.core.text import features, tokens
@@ -216,11 +217,12 @@ class Index:
 
     def correct(self, word: str) -> str:
         """The known word closest to a word not known (a typo), or the word itself."""
-        if len(word) < 4 or word.isdigit() or word in self.corpus_words or word in lexicon().known_words:
+        if len(word) < 5 or word.isdigit() or word in self.corpus_words or word in lexicon().known_words:
             return word
-        choices = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._by_length.get(n, ())]
-        cutoff = 88 if len(word) <= 5 else 84 if len(word) <= 7 else 80
-        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # Edits allowed grow with the word; a swap of two letters is one edit (OSA distance).
+        allowed = 1 if len(word) <= 7 else 2
+        choices = [w for n in range(len(word) - allowed, len(word) + allowed + 1) for w in self._by_length.get(n, ())]
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=allowed)
         return best[0] if best else word
 
     def mask(self, *, members: list[str] | None = None, plans: list[str] | None = None,

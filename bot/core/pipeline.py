@@ -68,7 +68,8 @@ def _clean(question: str) -> str:
     """Printable text of bounded length: control and format characters (RTL marks, zero-width) removed."""
     import unicodedata
 
-    text = question[:MAX_QUESTION]
+    # NFKC: full-width "ＦＲ００３８" and ligatures read as what they look like.
+    text = unicodedata.normalize("NFKC", question[:MAX_QUESTION])
     return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
