@@ -14,7 +14,6 @@ from bot.core.lexicon import NLU_DIR
 from bot.core.text import tokens
 from bot.core.understand import Understanding
 from bot.dataset.schema import CommitmentRecord
-from bot.textnorm import fold
 
 IRM_STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
 PAGE = 10
@@ -23,6 +22,15 @@ PAGE = 10
 @functools.cache
 def _filters() -> dict:  # type: ignore[type-arg]
     return json.loads((NLU_DIR / "filters.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def filter_words() -> frozenset[str]:
+    """Every word of a filter phrase (completion levels, starred, ambition, lead)."""
+    spec = _filters()
+    values = [v for vs in spec["completion"].values() for v in vs] + spec["starred"] + spec["lead_words"]
+    values += [v for kind in ("ambition", "potential_impact") for vs in spec[kind].values() for v in vs]
+    return frozenset(w for v in values for w in tokens(v)) - {"by", "par", "the", "la", "le"}
 
 
 def _phrases(values: list[str]) -> list[tuple[str, ...]]:
@@ -58,13 +66,15 @@ def read_filters(u: Understanding) -> Filters:
     words = u.lang_words
     found = Filters(members=list(u.entities.members), plans=list(u.plans), policy_areas=list(u.entities.policy_areas))
     used: set[int] = set()
-    for key, values in spec["completion"].items():
-        for phrase in _phrases(values):
-            at = _has_phrase(words, phrase)
-            if at >= 0 and not used.intersection(range(at, at + len(phrase))):
+    # Longest phrases first: "substantially completed" is one level, not two.
+    phrases = sorted(((p, key) for key, values in spec["completion"].items() for p in _phrases(values)),
+                     key=lambda item: -len(item[0]))
+    for phrase, key in phrases:
+        at = _has_phrase(words, phrase)
+        if at >= 0 and not used.intersection(range(at, at + len(phrase))):
+            if key not in found.completion:
                 found.completion.append(key)
-                used.update(range(at, at + len(phrase)))
-                break
+            used.update(range(at, at + len(phrase)))
     found.starred = any(_has_phrase(words, p) >= 0 for p in _phrases(spec["starred"]))
     for kind in ("ambition", "potential_impact"):
         for key, values in spec[kind].items():
@@ -73,7 +83,12 @@ def read_filters(u: Understanding) -> Filters:
     for phrase in _phrases(spec["lead_words"]):
         at = _has_phrase(words, phrase)
         if at >= 0:
-            found.lead = " ".join(words[at + len(phrase):])
+            from bot.core.lexicon import lexicon
+
+            rest = words[at + len(phrase):]
+            while rest and rest[0] in lexicon().stopwords:
+                rest = rest[1:]
+            found.lead = " ".join(rest)
             break
     return found
 
@@ -85,9 +100,20 @@ def _completion(c: CommitmentRecord) -> str | None:
     return None
 
 
+_GENERIC = frozenset({"ministry", "ministere", "minister", "ministre", "department", "office", "national",
+                      "agency", "agence", "of", "for", "the", "and", "de", "du", "des", "la", "le", "les", "et",
+                      "l", "d", "state", "etat", "secretary", "secretariat", "general", "public", "publique"})
+
+
 def _lead_matches(c: CommitmentRecord, lead: str) -> bool:
-    names = [fold(n) for inst in c.lead_institutions for n in inst.values()]
-    return any(fuzz.partial_ratio(lead, n) >= 80 or fuzz.token_set_ratio(lead, n) >= 80 for n in names)
+    """Every distinctive word of the filter ("culture" in "Ministry of Culture") is in a lead's name."""
+    wanted = [w for w in tokens(lead) if w not in _GENERIC and len(w) > 2] or tokens(lead)
+    for institution in c.lead_institutions:
+        for name in institution.values():
+            have = tokens(name)
+            if all(any(fuzz.ratio(w, h) >= 85 for h in have) for w in wanted):
+                return True
+    return False
 
 
 def select(index: Index, f: Filters) -> tuple[list[CommitmentRecord], list[CommitmentRecord]]:

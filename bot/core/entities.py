@@ -26,7 +26,8 @@ class Entities:
     milestone_position: int | None = None  # "milestone 2" of a commitment
     number: str | None = None  # "commitment 9"
     members: list[str] = field(default_factory=list)
-    years: tuple[int, int] | None = None  # "2018-2020"
+    years: tuple[int, int] | None = None  # "2018-2020" (the first range named)
+    more_years: list[tuple[int, int]] = field(default_factory=list)  # further ranges ("compare A and B")
     year: int | None = None  # a single year
     plan_ordinal: int | None = None  # "second action plan"
     plan_latest: bool = False
@@ -96,16 +97,18 @@ def extract(question: str, index: Index) -> Entities:
         _mark(words, found.consumed, milestone_match.group(0).replace(",", " ").replace(".", " "))
         text = text[:milestone_match.start()] + " " + text[milestone_match.end():]
 
-    years_match = _YEARS.search(text)
-    if years_match:
+    for years_match in list(_YEARS.finditer(text)):
         start = int(years_match.group(1))
         end_raw = years_match.group(2)
         end = int(end_raw) if len(end_raw) == 4 else (start // 100) * 100 + int(end_raw)
         if start <= end <= start + 6:
-            found.years = (start, end)
+            if found.years is None:
+                found.years = (start, end)
+            elif (start, end) != found.years and (start, end) not in found.more_years:
+                found.more_years.append((start, end))
             for value in (years_match.group(1), end_raw):
                 _mark(words, found.consumed, value)
-            text = text[:years_match.start()] + " " + text[years_match.end():]
+    text = _YEARS.sub(" ", text) if found.years else text
     if not found.years:
         year_match = _YEAR.search(text)
         if year_match:
@@ -177,11 +180,10 @@ def plans_matching(found: Entities, index: Index, member: str | None) -> list[st
         if found.plan_latest and plans:
             out.append(plans[-1].id)
             continue
+        ranges = [found.years, *found.more_years] if found.years else []
         for plan in plans:
             start, end = plan_years(plan)
-            if found.years and (start, end) == found.years:
-                out.append(plan.id)
-            elif found.years and start == found.years[0] and end is None:
+            if any((start, end) == r or (start == r[0] and end is None) for r in ranges):
                 out.append(plan.id)
             elif found.year and (found.year == start or found.year == plan.cycle):
                 out.append(plan.id)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import bm25s
 import numpy as np
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.lexicon import lexicon
@@ -205,6 +205,8 @@ class Index:
         for word in known:
             if len(word) >= 4 and not word.isdigit():
                 index._by_length.setdefault(len(word), []).append(word)
+        for words_of_length in index._by_length.values():
+            words_of_length.sort()  # deterministic corrections, whatever the hash seed
         return index
 
     # -- look-ups ----------------------------------------------------------------------------------------
@@ -222,8 +224,13 @@ class Index:
         # Edits allowed grow with the word; a swap of two letters is one edit (OSA distance).
         allowed = 1 if len(word) <= 7 else 2
         choices = [w for n in range(len(word) - allowed, len(word) + allowed + 1) for w in self._by_length.get(n, ())]
-        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=allowed)
-        return best[0] if best else word
+        close = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=20)
+        if not close:
+            return word
+        # Among equally close words, a swap of letters ("stauts" -> "status") beats other edits.
+        letters = sorted(word)
+        best = min(close, key=lambda c: (c[1], sorted(c[0]) != letters, -fuzz.ratio(word, c[0]), c[0]))
+        return best[0]
 
     def mask(self, *, members: list[str] | None = None, plans: list[str] | None = None,
              areas: list[str] | None = None) -> np.ndarray:

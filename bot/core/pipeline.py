@@ -31,6 +31,16 @@ def answer_question(index: Index, question: str, *, context: Context, lang: str 
     return _finish(index, question, u, Reply(reply_lang), context)
 
 
+def answer_list_page(index: Index, question: str, offset: int, *, lang: str) -> Answer:
+    """The next page of a count's list ("More" button)."""
+    u = understand(index, _clean(question), Context())
+    reply = Reply(lang if lang in ("en", "fr") else "en")
+    if u.intent == "count":
+        _count(reply, index, u, offset=max(0, offset))
+        return _answer(question, u, reply, Context())
+    return _finish(index, question, u, reply, Context())
+
+
 def answer_intent(index: Index, intent: str, commitment_id: str, milestone: str | None, *, lang: str,
                   context: Context) -> Answer:
     """An intent about a known commitment, without understanding any text (buttons, /commitment, deep links)."""
@@ -101,7 +111,7 @@ def _answer(question: str, u: Understanding, reply: Reply, context: Context) -> 
     return Answer(question=question, lang=reply.lang, intent=u.intent, text=reply.render(),
                   commitment=u.commitment, milestone=u.milestone, candidates=candidates,
                   confidence=round(u.confidence, 3), sources=list(reply.sources), buttons=reply.buttons,
-                  context=new_context, entities=entities)
+                  context=new_context, entities=entities, chart=u.chart)
 
 
 def _about_commitment(reply: Reply, index: Index, u: Understanding) -> None:
@@ -196,10 +206,16 @@ def _search(reply: Reply, index: Index, u: Understanding) -> None:
         u.commitment = hits[0][0]
 
 
-def _count(reply: Reply, index: Index, u: Understanding) -> None:
+def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> None:
     t = reply.t
     f = aggregates.read_filters(u)
     f.topic = [w for w in u.content if not _is_filter_word(w)]
+    spec = aggregates._filters()
+    wants_chart = any(w in {x for v in spec["chart"] for x in tokens(v)} for w in u.lang_words)
+    comparing = any(w in {x for v in spec["compare"] for x in tokens(v)} for w in u.lang_words)
+    if wants_chart or (comparing and len(f.plans) >= 2):
+        _breakdown(reply, index, u, f, chart=wants_chart)
+        return
     scope, matching = aggregates.select(index, f)
     where = _scope_label(reply, index, f)
     if f.irm_assessed_only:
@@ -212,13 +228,53 @@ def _count(reply: Reply, index: Index, u: Understanding) -> None:
             reply.add(t._("The IRM has not assessed the other {n}.", n=t.number(len(scope) - len(basis))))
     else:
         reply.add(t.ngettext("{where}: {n} commitment.", "{where}: {n} commitments.", len(matching), where=where))
-    for c in matching[:aggregates.PAGE]:
+    page = matching[offset:offset + aggregates.PAGE]
+    for c in page:
         reply.add(f"{c.id} — {reply.text_of(c.title)}")
-    if len(matching) > aggregates.PAGE:
-        reply.add(t._("… and {n} more.", n=t.number(len(matching) - aggregates.PAGE)))
-    if index.data_as_of:
-        reply.add(t._("Data as of {date}.", date=t.date(index.data_as_of)))
+    rest = len(matching) - offset - len(page)
+    if rest > 0:
+        reply.add(t._("… and {n} more.", n=t.number(rest)))
+        reply.buttons.append(Button(t._("More"), "list", (u.question, str(offset + aggregates.PAGE))))
+    _data_date(reply, index)
     u.confidence = max(u.confidence, 0.7)
+
+
+def _breakdown(reply: Reply, index: Index, u: Understanding, f: aggregates.Filters, *, chart: bool) -> None:
+    """Completion (or ambition) per action plan, in words; with a chart for front ends that can show one."""
+    from bot.core.charts import LEVELS, ChartRequest, breakdown
+
+    t = reply.t
+    spec = aggregates._filters()
+    metric = "ambition" if any(_has(u.lang_words, p) for p in spec["ambition_metric"]) else "completion"
+    plans = f.plans or [p.id for m in f.members for p in index.member_plans(m)]
+    if not plans:
+        reply.add(t._("Which member or action plan? For example: “chart of France 2018-2020”."))
+        u.confidence = 0.3
+        return
+    request = ChartRequest(tuple(plans), metric)
+    kind = "ambition" if metric == "ambition" else "completion"
+    for plan_id, counts in breakdown(index, request).items():
+        total = sum(counts.values())
+        parts = [f"{answers.label(kind, key, reply.lang)} {t.number(counts[key])}" for key in LEVELS[metric]
+                 if counts[key]]
+        if counts["unassessed"]:
+            parts.append(f"{t._('not assessed')} {t.number(counts['unassessed'])}")
+        reply.add(t.ngettext("{plan}: {n} commitment — {levels}.", "{plan}: {n} commitments — {levels}.", total,
+                             plan=reply.text_of(index.plans[plan_id].title), levels=", ".join(parts) or "—"))
+    if chart:
+        u.chart = request
+    _data_date(reply, index)
+    u.confidence = max(u.confidence, 0.7)
+
+
+def _has(words: list[str], phrase: str) -> bool:
+    target = tokens(phrase)
+    return any(words[i:i + len(target)] == target for i in range(len(words) - len(target) + 1))
+
+
+def _data_date(reply: Reply, index: Index) -> None:
+    if index.data_as_of:
+        reply.add(reply.t._("Data as of {date}.", date=reply.t.date(index.data_as_of)))
 
 
 def _is_filter_word(word: str) -> bool:
@@ -297,3 +353,16 @@ def _card(reply: Reply, index: Index, c) -> str:  # type: ignore[no-untyped-def]
     if key:
         parts.append(t._("Completion: {value}", value=answers.label("completion", key, reply.lang)))
     return " · ".join(p for p in parts if p)
+
+
+def select_for_export(index: Index, query: str) -> list:  # type: ignore[type-arg]
+    """The commitments a free-text query selects: aggregate filters, else a topic search, else all."""
+    u = understand(index, _clean(query), Context())
+    f = aggregates.read_filters(u)
+    f.topic = [w for w in u.content if not _is_filter_word(w)]
+    if f.members or f.plans or f.policy_areas or f.irm_assessed_only or f.lead or f.topic:
+        return aggregates.select(index, f)[1]
+    ids = list(u.entities.commitment_ids)
+    if ids:
+        return [index.commitments[i] for i in ids]
+    return [index.commitments[i] for i in index.ids]

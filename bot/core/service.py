@@ -9,11 +9,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.core.types import Answer, Context
+
+if TYPE_CHECKING:
+    from bot.core.charts import ChartRequest
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +139,34 @@ class Assistant:
         from bot.core.pipeline import search_page
 
         return search_page(self.index, query, lang=lang, limit=limit, offset=offset)
+
+    def list_page(self, question: str, offset: int, *, lang: str) -> Answer:
+        """The page of a count's list that starts at `offset` (for "More" buttons: action "list")."""
+        from bot.core.pipeline import answer_list_page
+
+        return answer_list_page(self.index, question, offset, lang=lang)
+
+    def chart(self, request: ChartRequest | str, *, lang: str) -> bytes | None:
+        """A PNG chart: of a ChartRequest (Answer.chart), or of a plan or member named in words
+        ("France 2018-2020", "France"). None when the words name no plan or member."""
+        from bot.core.charts import ChartRequest, render_png
+
+        if isinstance(request, str):
+            answer = self.answer(f"chart {request}", lang=lang)
+            if answer.chart is None:
+                return None
+            request = answer.chart
+        assert isinstance(request, ChartRequest)
+        return render_png(self.index, request, lang)
+
+    def export_csv(self, query: str, *, lang: str) -> tuple[int, bytes]:
+        """(number of rows, CSV bytes) of the commitments a query selects: filters like a count question
+        ("France 2018-2020 starred"), else a topic search."""
+        from bot.core.export import rows, to_csv
+        from bot.core.pipeline import select_for_export
+
+        commitments = select_for_export(self.index, query)
+        return len(commitments), to_csv(rows(self.index, commitments, lang))
 
     def greeting(self, *, lang: str) -> Answer:
         return self.ask_intent("greeting", "", None, lang=lang)

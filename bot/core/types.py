@@ -63,6 +63,8 @@ class Answer:
     context: Context = field(default_factory=Context)
     # Entities understood, for logs and tests: {"member": "france", "plan": "france-2018-2020", ...}
     entities: dict[str, Any] = field(default_factory=dict)
+    # A chart the answer offers (bot.core.charts.ChartRequest); front ends render it with Assistant.chart.
+    chart: Any = None
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` object of the contract in shared/DESIGN.md."""
@@ -78,4 +80,5 @@ class Answer:
             "text": self.text,
             "sources": list(self.sources),
             "entities": self.entities,
+            **({"chart": self.chart.to_json()} if self.chart is not None else {}),
         }

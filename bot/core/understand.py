@@ -50,6 +50,8 @@ class Understanding:
     content: list[str] = field(default_factory=list)  # the question's own words (topic)
     plans: list[str] = field(default_factory=list)
     from_context: bool = False
+    question: str = ""
+    chart: object = None  # a bot.core.charts.ChartRequest when the answer offers a chart
     missing_milestone: str | None = None  # asked for a milestone the commitment lacks
 
 
@@ -129,11 +131,26 @@ def _choose_intent(scores: IntentScores, found: Entities, has_topic: bool) -> st
         specific, specific_score = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
         if specific_score <= scores.get("search"):
             return "search"
+    if not found.commitment_ids and _asks_for_a_list(found):
+        return "count"
     specific, _ = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
     if found.milestone or found.milestone_position:
         if specific in (None, "commitment_status", "milestones", "milestone_status"):
             return "milestone_status"
     return specific
+
+
+def _asks_for_a_list(found: Entities) -> bool:
+    """'which France 2018-2020 commitments were starred?': a plural 'commitments' asked with which/list,
+    about a member or a plan, or with a filter (completion, starred, ambition, lead)."""
+    from bot.core.aggregates import filter_words
+
+    words = found.words
+    plural = {"commitments", "engagements", "compromisos"}
+    asking = {"which", "what", "list", "quels", "quelles", "lesquels", "liste", "lister", "cuales"}
+    if not (plural.intersection(words) and asking.intersection(words)):
+        return False
+    return bool(found.members or found.plan_named or filter_words().intersection(words))
 
 
 def understand(index: Index, question: str, context: Context) -> Understanding:
@@ -144,7 +161,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     has_topic = bool(words or found.policy_areas)
     intent = _choose_intent(scores, found, has_topic)
     result = Understanding(intent=intent or "unknown", lang_words=found.words, entities=found, content=words,
-                           plans=plans)
+                           plans=plans, question=question)
+    if intent is None and not found.commitment_ids and {"commitments", "engagements"}.intersection(found.words) \
+            and has_topic and not found.number:
+        intent = result.intent = "search"  # plural "commitments" with a topic: a list, not one title
     if intent in ("count", "search"):
         result.confidence = min(0.95, 0.6 + 0.1 * scores.get(intent))
         return result

@@ -1,0 +1,107 @@
+"""Breakdowns of completion or ambition across action plans, as numbers and as a PNG chart
+(matplotlib, Agg backend: no display needed), titled and labelled in the reader's language."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.index import Index, plan_years
+from bot.dataset.schema import CommitmentRecord
+from bot.i18n import translator
+from bot.vocab import vocabulary
+
+IRM_STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
+LEVELS = {"completion": ["complete", "substantial", "limited", "not_started", "no_evidence"],
+          "ambition": ["high", "moderate", "low"]}
+COLOURS = {"complete": "#1b7837", "substantial": "#7fbf7b", "limited": "#f1b6da", "not_started": "#c51b7d",
+           "no_evidence": "#8c8c8c", "high": "#2166ac", "moderate": "#67a9cf", "low": "#d1e5f0",
+           "unassessed": "#e0e0e0"}
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """What to chart: the plans (or every plan of the members) and the measure."""
+
+    plans: tuple[str, ...]
+    metric: str = "completion"  # completion | ambition
+
+    def to_json(self) -> dict[str, object]:
+        return {"plans": list(self.plans), "metric": self.metric}
+
+
+def level(c: CommitmentRecord, metric: str) -> str:
+    if metric == "ambition":
+        value = c.irm.ambition
+        if value in LEVELS["ambition"]:
+            return value  # type: ignore[return-value]
+        return {"transformative": "high", "moderate": "moderate", "minor": "low", "none": "low"}.get(
+            c.irm.potential_impact or "", "unassessed")
+    for key in (c.irm.completion_end, c.irm.completion_midterm, c.irm.completion):
+        if key and key not in IRM_STATES:
+            return key
+    return "unassessed"
+
+
+def breakdown(index: Index, request: ChartRequest) -> dict[str, Counter[str]]:
+    """Per plan (in time order), how many commitments at each level."""
+    result: dict[str, Counter[str]] = {}
+    for plan_id in sorted(request.plans, key=lambda p: (plan_years(index.plans[p])[0] or 0, p)):
+        counts: Counter[str] = Counter()
+        for position in index.plan_mask.get(plan_id, []).nonzero()[0] if plan_id in index.plan_mask else []:
+            counts[level(index.commitments[index.ids[position]], request.metric)] += 1
+        result[plan_id] = counts
+    return result
+
+
+def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    t = translator(lang)
+    vocab = vocabulary()
+    data = breakdown(index, request)
+    kind = "ambition" if request.metric == "ambition" else "completion"
+    levels = LEVELS[request.metric] + ["unassessed"]
+    names = [_plan_label(index, p, lang) for p in data]
+    figure, axes = plt.subplots(figsize=(8, 4.5), dpi=110)
+    bottoms = [0] * len(data)
+    for key in levels:
+        values = [data[p][key] for p in data]
+        if not any(values):
+            continue
+        label = t._("not assessed") if key == "unassessed" else vocab.label(kind, key, lang)
+        axes.bar(names, values, bottom=bottoms, label=label, color=COLOURS[key], edgecolor="white",
+                 width=0.6 if len(names) > 2 else 0.4)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    members = sorted({index.plans[p].member for p in data})
+    scope = t.join([_member(index, m, lang) for m in members])
+    title = (t._("Ambition of commitments — {scope}", scope=scope) if request.metric == "ambition"
+             else t._("Completion of commitments — {scope}", scope=scope))
+    axes.set_title(title)
+    axes.set_ylabel(t._("Commitments"))
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    as_of = t.date(index.data_as_of) if index.data_as_of else "—"
+    figure.text(0.01, 0.01, t._("Source: Open Government Partnership, IRM assessments (CC BY 4.0). Data as of "
+                                "{date}.", date=as_of), fontsize=7, color="#555555")
+    plt.setp(axes.get_xticklabels(), rotation=15, ha="right", fontsize=8)
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _plan_label(index: Index, plan_id: str, lang: str) -> str:
+    plan = index.plans[plan_id]
+    title = plan.title.get(lang) or next(iter(plan.title.values()), plan_id)
+    return title if len(title) <= 40 else title[:38] + "…"
+
+
+def _member(index: Index, member_id: str, lang: str) -> str:
+    member = index.members.get(member_id)
+    return (member.name.get(lang) or next(iter(member.name.values()), member_id)) if member else member_id
