@@ -1,10 +1,15 @@
-"""Where the bundled files live, whether the package runs from a checkout or an image."""
+"""Where the bundled files live (data/ and locales/), whether the package runs from a checkout or an image.
+
+A checkout (editable install) finds them beside the package; an installed package (the Docker image)
+is told where they are by OGP_BOT_HOME.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(os.environ.get("OGP_BOT_HOME") or Path(__file__).resolve().parent.parent)
 DATA_DIR = PROJECT_ROOT / "data"
 LOCALES_DIR = PROJECT_ROOT / "locales"
 VOCABULARY_FILE = DATA_DIR / "vocabularies.json"
