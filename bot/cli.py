@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export", parents=[common], help="write the stored dataset as canonical JSON")
     exp.add_argument("output", nargs="?", default="-", help="file (default: standard output)")
     commands.add_parser("rollback", parents=[common], help="restore the data as before the last change")
+    commands.add_parser("migrate", parents=[common],
+                        help="upgrade the database schema and load the bundled data into an empty database")
     schema = commands.add_parser("schema", help="write the JSON Schema of the canonical dataset")
     schema.add_argument("output", nargs="?", default="-")
     return parser
@@ -64,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Console commands keep stderr quiet unless something goes wrong.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     handler = {"run": _run, "chat": _chat, "ask": _ask, "import": _import, "export": _export,
-               "rollback": _rollback, "schema": _schema}[args.command]
+               "rollback": _rollback, "schema": _schema, "migrate": _migrate}[args.command]
     try:
         return handler(args, settings)
     except KeyboardInterrupt:
@@ -125,6 +127,16 @@ def _rollback(args: argparse.Namespace, settings: Settings) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"restored: version {result.version_before} -> {result.version_after} {json.dumps(result.counts)}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dataset.load import ensure_data
+    from bot.db import engine_for
+
+    engine = engine_for(settings.sqlalchemy_url)  # upgrades the schema
+    version = ensure_data(engine)
+    print(f"schema current; dataset version {version}")
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -57,9 +57,18 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x06B7_0001  # any constant: the PostgreSQL advisory lock id of schema upgrades
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creates it on an empty database)."""
+    """Bring the schema to the newest migration (creates it on an empty database).
+
+    On PostgreSQL, replicas starting together take turns (an advisory lock held for the transaction);
+    the second finds the schema current and does nothing.
+    """
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
