@@ -14,6 +14,7 @@ from bot.core.text import tokens
 _ID = re.compile(r"(?<![a-z0-9])([a-z]{2,5})(?:[ _\-]|n[o°]\s?)?0*(\d{1,4})(?![0-9]|[.,]\d)", re.IGNORECASE)
 _MILESTONE = re.compile(r"(?<![\d.,])(\d{1,2})[.,](\d{1,2})(?![\d])")
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:-|–|/|to|a|au|et|and)?\s*((?:19|20)?\d{2})(?!\d)")
+MAX_CORRECTED = 40
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -86,7 +87,9 @@ def _mark(words: list[str], consumed: set[int], text: str) -> None:
 def extract(question: str, index: Index) -> Entities:
     lex = lexicon()
     raw_words = tokens(question)
-    words = [index.correct(w) for w in _expand(raw_words)]
+    expanded = _expand(raw_words)
+    # Typo correction costs a fuzzy look-up per unknown word: a question has few; pasted text has many.
+    words = [index.correct(w) for w in expanded[:MAX_CORRECTED]] + expanded[MAX_CORRECTED:]
     found = Entities(words=words)
 
     # Milestones first: "9.2" must not be read as a commitment number or a year.

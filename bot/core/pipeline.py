@@ -13,6 +13,9 @@ from bot.core.understand import ABOUT_A_COMMITMENT, Understanding, understand
 from bot.textnorm import fold
 
 MAX_QUESTION = 4096  # Telegram's own limit; longer input is cut, never refused
+# Understanding reads the first 1,000 characters: a question is never longer, and pasted essays must
+# still be answered within the latency budget (typo correction is per word).
+MAX_UNDERSTOOD = 1000
 SEARCH_SHOWN = 8
 
 
@@ -79,7 +82,7 @@ def _clean(question: str) -> str:
     import unicodedata
 
     # NFKC: full-width "ＦＲ００３８" and ligatures read as what they look like.
-    text = unicodedata.normalize("NFKC", question[:MAX_QUESTION])
+    text = unicodedata.normalize("NFKC", question[:MAX_UNDERSTOOD])
     return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
