@@ -33,6 +33,7 @@ class Entities:
     plan_ordinal: int | None = None  # "second action plan"
     plan_latest: bool = False
     policy_areas: list[str] = field(default_factory=list)
+    area_words: dict[str, set[str]] = field(default_factory=dict)  # the words that named each policy area
     consumed: set[int] = field(default_factory=set)  # positions of words that named an entity
 
     @property
@@ -157,6 +158,12 @@ def extract(question: str, index: Index) -> Entities:
             found.plan_latest = True
             found.consumed.add(i)
 
+    if found.plan_named:
+        # "the 2018-2020 plan" names a plan: the word "plan" is not asking which plan.
+        for i, word in enumerate(words):
+            if word in lex.plan_words or (word in ("action", "national") and i + 1 < len(words)
+                                          and words[i + 1] in lex.plan_words):
+                found.consumed.add(i)
     for start, end, member in _find_phrases(words, index.member_phrases):
         if found.consumed.intersection(range(start, end)):
             continue
@@ -164,9 +171,10 @@ def extract(question: str, index: Index) -> Entities:
             found.members.append(member)
         found.consumed.update(range(start, end))
 
-    for _start, _end, area in _find_phrases(words, index.area_phrases):
+    for start, end, area in _find_phrases(words, index.area_phrases):
         if area not in found.policy_areas:
             found.policy_areas.append(area)
+        found.area_words.setdefault(area, set()).update(words[start:end])
     return found
 
 

@@ -60,7 +60,10 @@ def _matches_at(trigger: Trigger, words: list[str], start: int) -> bool:
     return all(_word_matches(p, words[start + k]) for k, p in enumerate(trigger.words))
 
 
-def score(words: list[str]) -> IntentScores:
+def score(words: list[str], skip: set[int] | None = None) -> IntentScores:
+    """Scores of the intents whose phrases occur in `words`, ignoring the positions in `skip` (words that
+    named an entity, such as "plan" in "the 2018-2020 plan")."""
+    skip = skip or set()
     per_intent: dict[str, list[float]] = defaultdict(list)
     positions: set[int] = set()
     table = _by_first_word()
@@ -69,7 +72,8 @@ def score(words: list[str]) -> IntentScores:
         candidates = table.get(word, []) + [t for t in _wildcards() if _word_matches(t.words[0], word)]
         for trigger in candidates:
             key = (trigger.intent, trigger.words, start)
-            if key in seen or not _matches_at(trigger, words, start):
+            if key in seen or not _matches_at(trigger, words, start) \
+                    or skip.intersection(range(start, start + len(trigger.words))):
                 continue
             seen.add(key)
             per_intent[trigger.intent].append(trigger.weight * (1 + 0.5 * (len(trigger.words) - 1)))

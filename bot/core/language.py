@@ -10,8 +10,11 @@ import re
 
 from bot.core.lexicon import lexicon
 
-_FRENCH_LETTERS = re.compile(r"[éèêëàâîïôûùçœ]", re.IGNORECASE)
-_ELISION = re.compile(r"\b(?:l|d|qu|c|j|n|s)['’]\w", re.IGNORECASE)
+# Accents and elisions in lower-case words only: names such as "Côte d'Ivoire" say nothing of the language.
+_FRENCH_LETTERS = re.compile(r"(?<![\w'’])[a-zàâäçéèêëîïôöûùüÿœ]*[éèêëàâîïôûùçœ][a-zàâäçéèêëîïôöûùüÿœ]*")
+_ELISION = re.compile(r"\b(?:[lLdDcCjJnNsS]|[qQ]u)['’][a-zàâçéèêëîïôûù]")
+# French typography puts a space before ? : ! ; — a weak sign, enough to tip "FR4 : ambition ?".
+_FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f][?:!;](?:\s|$)")
 
 
 def detect(text: str, words: list[str]) -> str | None:
@@ -21,6 +24,8 @@ def detect(text: str, words: list[str]) -> str | None:
     en = sum(1 for w in words if w in markers["en"])
     fr += 1.5 * min(2, len(_FRENCH_LETTERS.findall(text)))
     fr += 1.0 * min(2, len(_ELISION.findall(text)))
+    if any(w.isalpha() and len(w) > 2 for w in words):  # "FR 38 ?" alone says nothing: use preferences
+        fr += 0.5 * bool(_FRENCH_SPACING.search(text))
     if fr == en:
         return None
     return "fr" if fr > en else "en"

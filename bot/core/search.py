@@ -8,7 +8,7 @@ from bot.core.index import Index
 from bot.core.text import features, features_of_word
 from bot.vocab import vocabulary
 
-MIN_COVERAGE = 0.5  # a hit contains at least half of the question's words
+MIN_COVERAGE = 0.6  # a hit contains most of the question's words: 2 of 2 or 3, 3 of 4
 
 
 def _area_words(keys: list[str]) -> list[str]:

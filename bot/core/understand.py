@@ -72,11 +72,23 @@ def _name_features(index: Index, cid: str) -> set[str]:
 
 
 def title_matches(index: Index, words: list[str], *, members: list[str], plans: list[str],
-                  limit: int = 8) -> list[Match]:
-    """Commitments whose title, short title or one-line description contain the question's words."""
+                  limit: int = 8, area_words: dict[str, set[str]] | None = None) -> list[Match]:
+    """Commitments whose title, short title or one-line description contain the question's words.
+
+    Words that named a policy area ("lanceurs d'alerte") count as found in the commitments of that
+    area: the vocabulary's labels bridge a French question and an English-only title.
+    """
     if not words:
         return []
+    area_words = area_words or {}
     hits = index.names.top(features(words), k=40)
+    if area_words:
+        from bot.core.search import rank
+
+        known = {doc for doc, _ in hits}
+        position = {cid: n for n, cid in enumerate(index.ids)}
+        hits += [(position[cid], 0.0) for cid, _ in rank(index, [], areas=list(area_words), members=members,
+                                                          plans=plans)[:40] if position[cid] not in known]
     matches = []
     for doc, bm25 in hits:
         cid = index.ids[doc]
@@ -86,7 +98,10 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
         if plans and c.action_plan not in plans:
             continue
         names = _name_features(index, cid)
-        found = sum(1 for w in words if any(f in names for f in features_of_word(w)))
+        bridged = {w for area, ws in area_words.items() if area in c.policy_areas for w in ws}
+        direct = [w for w in words if any(f in names for f in features_of_word(w))]
+        # A word found only through the policy area counts less than one in the title itself.
+        found = len(direct) + 0.8 * len([w for w in words if w in bridged and w not in direct])
         coverage = found / len(words)
         name_size = max(1, len({f for f in names if not f.startswith("~")}))
         precision = min(1.0, found / name_size)
@@ -155,7 +170,7 @@ def _asks_for_a_list(found: Entities) -> bool:
 
 def understand(index: Index, question: str, context: Context) -> Understanding:
     found = extract(question, index)
-    scores = score(found.words)
+    scores = score(found.words, skip=found.consumed)
     words = content_words(found, scores)
     plans = plans_matching(found, index, found.members[0] if found.members else None) if found.plan_named else []
     has_topic = bool(words or found.policy_areas)
@@ -194,7 +209,7 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         if chosen:
             cid, result.confidence, result.from_context = chosen, 0.85, True
     if cid is None and not result.candidates and words:
-        matches = title_matches(index, words, members=found.members, plans=plans)
+        matches = title_matches(index, words, members=found.members, plans=plans, area_words=found.area_words)
         strong = [m for m in matches if m.coverage >= STRONG_TITLE]
         if len(strong) > 1 and intent:
             strong = _pick_by_field(index, strong, intent)
