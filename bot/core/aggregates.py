@@ -93,7 +93,7 @@ def read_filters(u: Understanding) -> Filters:
     return found
 
 
-def _completion(c: CommitmentRecord) -> str | None:
+def completion_of(c: CommitmentRecord) -> str | None:
     for key in (c.irm.completion_end, c.irm.completion_midterm, c.irm.completion):
         if key and key not in IRM_STATES:
             return key
@@ -129,7 +129,7 @@ def select(index: Index, f: Filters) -> tuple[list[CommitmentRecord], list[Commi
         allowed = topic_ids(index, f.topic)
         scope = [c for c in scope if c.id in allowed]
     matching = [c for c in scope
-                if (not f.completion or _completion(c) in f.completion)
+                if (not f.completion or completion_of(c) in f.completion)
                 and (not f.starred or c.irm.starred == "yes")
                 and (not f.ambition or c.irm.ambition == f.ambition)
                 and (not f.potential_impact or c.irm.potential_impact == f.potential_impact)]
@@ -139,7 +139,7 @@ def select(index: Index, f: Filters) -> tuple[list[CommitmentRecord], list[Commi
 def assessed(scope: list[CommitmentRecord], f: Filters) -> list[CommitmentRecord]:
     """The commitments of the scope for which the IRM gave the value the question filters on."""
     if f.completion:
-        return [c for c in scope if _completion(c)]
+        return [c for c in scope if completion_of(c)]
     if f.starred:
         return [c for c in scope if c.irm.starred in ("yes", "no")]
     if f.ambition:

@@ -375,8 +375,8 @@ def dates(reply: Reply, index: Index, c: CommitmentRecord, m: MilestoneRecord | 
     start = c.start or min((x.start for x in c.milestones if x.start), default=None)
     end = c.end or max((x.end for x in c.milestones if x.end), default=None)
     if start or end:
-        reply.add(t._("{subject}: {statement}", subject=f"{c.id} ({reply.text_of(c.title)})",
-                      statement=_dates_sentence(reply, start, end)))
+        subject = f"{c.id} ({reply.text_of(c.title)})"
+        reply.add(t._("{subject}: {statement}", subject=subject, statement=_dates_sentence(reply, start, end)))
     plan = index.plans.get(c.action_plan or "")
     if plan:
         first, last = plan_years(plan)

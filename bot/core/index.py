@@ -184,13 +184,17 @@ class Index:
                 phrase = tuple(tokens(text))
                 if phrase and not (len(phrase) == 1 and phrase[0] in lexicon().stopwords):
                     area_phrases.setdefault(phrase, key)
+        # Words of vocabulary phrases ("commande publique", "Royaume-Uni") are real words, never typos.
+        member_phrases = _member_phrases(members)
+        for phrase in (*area_phrases, *member_phrases):
+            words.update(phrase)
         words = {w for w in words if len(w) >= 3 and not w.isdigit()}
         index = cls(version=version, dataset=dataset, commitments=commitments, ids=ids, members=members,
                     plans=plans, plans_by_member=dict(plans_by_member), by_prefix_number=by_prefix_number,
                     by_plan_number=by_plan_number,
                     prefixes=frozenset(p[0] for p in by_prefix_number),
                     names=Bm25.build(name_docs), texts=Bm25.build(text_docs),
-                    member_phrases=_member_phrases(members), area_phrases=area_phrases,
+                    member_phrases=member_phrases, area_phrases=area_phrases,
                     corpus_words=frozenset(words), data_as_of=data_as_of)
         # Typos are corrected towards the corpus and the trigger words, never towards stop words.
         for position, cid in enumerate(ids):

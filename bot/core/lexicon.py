@@ -31,6 +31,8 @@ class Lexicon:
     ordinals: dict[str, int]
     latest_words: frozenset[str]
     synonyms: dict[tuple[str, ...], tuple[str, ...]]
+    filter_words: frozenset[str]  # words of aggregate filters (data/nlu/filters.json)
+    thanks: tuple[tuple[str, ...], ...]  # phrases that thank (a greeting answered "you're welcome")
 
     @functools.cached_property
     def trigger_words(self) -> frozenset[str]:
@@ -45,7 +47,7 @@ class Lexicon:
     def known_words(self) -> frozenset[str]:
         """Words the lexicon itself uses: never 'corrected' as typos."""
         return (self.trigger_words | self.stopwords | self.commitment_words | self.milestone_words
-                | self.plan_words | frozenset(self.ordinals) | self.latest_words
+                | self.plan_words | frozenset(self.ordinals) | self.latest_words | self.filter_words
                 | frozenset(m for ms in self.markers.values() for m in ms))
 
 
@@ -77,4 +79,18 @@ def lexicon() -> Lexicon:
         ordinals={fold(w): int(n) for n, ws in words["ordinals"].items() for w in ws},
         latest_words=frozenset(fold(w) for w in words["latest"]),
         synonyms=synonyms,
+        thanks=tuple(_words(p) for p in words["thanks"]),
+        filter_words=frozenset(w for phrase in _strings(json.loads((NLU_DIR / "filters.json").read_text(
+            encoding="utf-8"))) for w in _words(phrase)),
     )
+
+
+def _strings(value: object) -> list[str]:
+    """Every string inside a JSON value (comments excepted)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if not k.startswith("_") for s in _strings(v)]
+    return []

@@ -159,6 +159,12 @@ def _candidates(reply: Reply, index: Index, u: Understanding) -> None:
 
 def _greeting(reply: Reply, index: Index, u: Understanding) -> None:
     t = reply.t
+    from bot.core.lexicon import lexicon
+
+    words = u.lang_words
+    if any(words[i:i + len(p)] == list(p) for p in lexicon().thanks for i in range(len(words))):
+        reply.add(t._("You're welcome! Ask me anything about OGP commitments."))
+        return
     reply.add(t._("Hello! I answer questions about Open Government Partnership commitments, in English and "
                   "French."))
     reply.add(t._("Try: “status of FR0038 milestone 9.2?”, “who leads FR0038?” or “commitments about open "
@@ -227,6 +233,13 @@ def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> Non
                              "{where}: {count} of the {n} commitments assessed by the IRM {predicate}.",
                              len(basis), where=where, count=t.number(len(matching)),
                              predicate=_predicate(reply, f)))
+        if f.completion and basis:
+            from collections import Counter
+
+            levels = Counter(aggregates.completion_of(c) for c in basis)
+            reply.add(t._("Completion levels: {levels}.", levels=", ".join(
+                f"{answers.label('completion', key, reply.lang)} {t.number(levels[key])}"
+                for key in ("complete", "substantial", "limited", "not_started", "no_evidence") if levels[key])))
         if len(basis) < len(scope):
             reply.add(t._("The IRM has not assessed the other {n}.", n=t.number(len(scope) - len(basis))))
     else:
@@ -261,7 +274,8 @@ def _breakdown(reply: Reply, index: Index, u: Understanding, f: aggregates.Filte
         parts = [f"{answers.label(kind, key, reply.lang)} {t.number(counts[key])}" for key in LEVELS[metric]
                  if counts[key]]
         if counts["unassessed"]:
-            parts.append(f"{t._('not assessed')} {t.number(counts['unassessed'])}")
+            unassessed = t._("not assessed")
+            parts.append(f"{unassessed} {t.number(counts['unassessed'])}")
         reply.add(t.ngettext("{plan}: {n} commitment — {levels}.", "{plan}: {n} commitments — {levels}.", total,
                              plan=reply.text_of(index.plans[plan_id].title), levels=", ".join(parts) or "—"))
     if chart:

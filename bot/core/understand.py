@@ -247,6 +247,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             intent = "commitment_overview"
         elif (words or found.policy_areas) and _has_hits(index, words, found, plans):
             intent = "search"
+        elif plans and not words:
+            intent = "count"  # "the second action plan of France": the plan and its commitments
         else:
             intent = "unknown"
     if intent == "milestone_status" and cid is None and found.milestone and not result.candidates:
