@@ -1,0 +1,1 @@
+"""Benchmarks: python -m bench.core, python -m bench.e2e."""
