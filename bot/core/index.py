@@ -7,7 +7,6 @@ plans, policy areas and the words known to the corpus (for typo correction).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections import defaultdict
@@ -22,13 +21,11 @@ from rapidfuzz.distance import OSA
 from bot.core.lexicon import lexicon
 from bot.core.text import features, tokens
 from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord
-from bot.paths import DATA_DIR
 from bot.textnorm import fold
 from bot.vocab import vocabulary
 
 _ID = re.compile(r"^([A-Z]+)(\d+)$")
 _YEARS = re.compile(r"((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})")
-MEMBERS_FILE = DATA_DIR / "members.json"
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
@@ -83,28 +80,16 @@ class Bm25:
 
 
 def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], str]:
-    """Every way of naming a member: names in each language, demonyms, aliases (from data/members.json)."""
+    """Every way of naming a member (bot.members: names in each language, demonyms, aliases), as word tuples."""
+    from bot.members import members as known_members
+
     phrases: dict[tuple[str, ...], str] = {}
-
-    def add(text: str, member_id: str) -> None:
-        words = tuple(tokens(text))
-        if words and not (len(words) == 1 and words[0] in lexicon().stopwords):
-            phrases.setdefault(words, member_id)
-
-    if MEMBERS_FILE.exists():
-        raw = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
-        entries = raw.get("members", raw) if isinstance(raw, dict) else raw
-        for entry in entries:
-            if not isinstance(entry, dict) or "id" not in entry:
-                continue
-            for text in entry.get("name", {}).values():
-                add(text, entry["id"])
-            for names in entry.get("demonyms", {}).values():
-                for text in names:
-                    add(text, entry["id"])
-            for text in entry.get("aliases", []):
-                add(text, entry["id"])
-    for member in members.values():
+    for member in known_members().all:
+        for text in member.spellings():
+            words = tuple(tokens(text))
+            if words and not (len(words) == 1 and words[0] in lexicon().stopwords):
+                phrases.setdefault(words, member.id)
+    for member in members.values():  # the dataset's own names win
         for text in member.name.values():
             phrases[tuple(tokens(text))] = member.id
     return phrases
