@@ -63,14 +63,6 @@ def content_words(found: Entities, scores: IntentScores) -> list[str]:
             and not w.isdigit() and len(w) > 1]
 
 
-def _name_features(index: Index, cid: str) -> set[str]:
-    c = index.commitments[cid]
-    texts = (*c.title.values(), *c.short_title.values(), *c.description.values())
-    from bot.core.text import tokens
-
-    return set(features([w for t in texts for w in tokens(t)]))
-
-
 def title_matches(index: Index, words: list[str], *, members: list[str], plans: list[str],
                   limit: int = 8, area_words: dict[str, set[str]] | None = None) -> list[Match]:
     """Commitments whose title, short title or one-line description contain the question's words.
@@ -86,7 +78,7 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
         from bot.core.search import rank
 
         known = {doc for doc, _ in hits}
-        position = {cid: n for n, cid in enumerate(index.ids)}
+        position = index.position
         hits += [(position[cid], 0.0) for cid, _ in rank(index, [], areas=list(area_words), members=members,
                                                           plans=plans)[:40] if position[cid] not in known]
     matches = []
@@ -97,7 +89,7 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
             continue
         if plans and c.action_plan not in plans:
             continue
-        names = _name_features(index, cid)
+        names = index.name_features[doc]
         bridged = {w for area, ws in area_words.items() if area in c.policy_areas for w in ws}
         direct = [w for w in words if any(f in names for f in features_of_word(w))]
         # A word found only through the policy area counts less than one in the title itself.
