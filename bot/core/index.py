@@ -114,7 +114,7 @@ class Index:
     corpus_words: frozenset[str]
     data_as_of: datetime | None = None  # when the stored data last changed
     position: dict[str, int] = field(default_factory=dict, repr=False)  # id -> place in `ids`
-    name_features: list[frozenset[str]] = field(default_factory=list, repr=False)  # per place in `ids`
+    name_features: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # per place in `ids`
     # Boolean masks over `ids`, so that filters are vector operations, not loops over 10,000 records.
     member_mask: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     plan_mask: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -184,7 +184,7 @@ class Index:
                     member_phrases=member_phrases, area_phrases=area_phrases,
                     corpus_words=frozenset(words), data_as_of=data_as_of,
                     position={cid: n for n, cid in enumerate(ids)},
-                    name_features=[frozenset(doc) for doc in name_docs])
+                    name_features=[tuple(sorted(set(doc))) for doc in name_docs])
         # Typos are corrected towards the corpus and the trigger words, never towards stop words.
         for position, cid in enumerate(ids):
             c = commitments[cid]

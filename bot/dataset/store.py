@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
+from bot.dataset import lean as lean_records
+from bot.dataset.lean import Dataset as LeanDataset
 from bot.dataset.schema import (
     ActionPlanRecord,
     CommitmentRecord,
@@ -132,11 +134,34 @@ def write_dataset(session: Session, dataset: Dataset, *, description: str | None
     return state.version
 
 
-def read_dataset(session: Session) -> Dataset:
-    """The stored data as a canonical Dataset (for export, diffs, snapshots and the search index)."""
+def read_dataset(session: Session, *, with_source_text: bool = True) -> Dataset:
+    """The stored data as a canonical Dataset (for export, diffs and snapshots).
 
-    def rows(model: type) -> list[Any]:
-        return list(session.execute(select(model)).scalars())
+    Rows are read as plain tuples, not ORM objects: at 10,000 commitments that is the difference
+    between seconds and hundreds of megabytes.
+    """
+    return _read(session, with_source_text=with_source_text, lean=False)
+
+
+def read_lean_dataset(session: Session) -> LeanDataset:
+    """The stored data as light read-only records (bot.dataset.lean), without page source texts: what
+    the in-memory search index keeps (a tenth of the pydantic records' memory)."""
+    return _read(session, with_source_text=False, lean=True)  # type: ignore[return-value]
+
+
+def _read(session: Session, *, with_source_text: bool, lean: bool) -> Dataset | LeanDataset:
+    make_commitment = lean_records.Commitment if lean else CommitmentRecord.model_construct
+    make_milestone = lean_records.Milestone if lean else MilestoneRecord.model_construct
+    make_irm = lean_records.Irm if lean else IrmRecord.model_construct
+
+    def rows(model: type, order: str | None = None) -> Any:
+        """The rows of a table, streamed (never all held as a list at once)."""
+        table = model.__table__  # type: ignore[attr-defined]
+        columns = [c for c in table.columns if with_source_text or c.name != "source_text"]
+        query = select(*columns)
+        if order:
+            query = query.order_by(table.c[order])
+        return session.execute(query)
 
     members = [MemberRecord(id=m.id, name=m.name, kind=m.kind) for m in rows(Member)]
     plans = [ActionPlanRecord(id=p.id, member=p.member_id, title=p.title, start_year=p.start_year,
@@ -153,27 +178,31 @@ def read_dataset(session: Session) -> Dataset:
     areas: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for link in rows(CommitmentPolicyArea):
         areas[link.commitment_id].append((link.position, link.policy_area_key))
-    milestones: dict[str, list[Milestone]] = defaultdict(list)
-    for m in rows(Milestone):
-        milestones[m.commitment_id].append(m)
+    milestones: dict[str, list[Any]] = defaultdict(list)
+    for m in rows(Milestone, order="position"):
+        milestones[m.commitment_id].append(make_milestone(
+            commitment=None, **{k: getattr(m, k) for k in _MILESTONE_COLUMNS}) if lean else m)
     irm = {a.commitment_id: a for a in rows(IrmAssessment)}
     commitments = []
-    for c in sorted(rows(Commitment), key=lambda c: c.id):
+    for c in rows(Commitment, order="id"):
         assessment = irm.get(c.id)
-        commitments.append(CommitmentRecord.model_construct(
+        commitments.append(make_commitment(
             id=c.id, member=c.member_id, action_plan=c.action_plan_id,
-            **{k: getattr(c, k) for k in _COMMITMENT_COLUMNS},
+            **{k: getattr(c, k) for k in _COMMITMENT_COLUMNS if k != "source_text"},
+            source_text=c.source_text if with_source_text else {},
             lead_institutions=[n for _, n in sorted(lead[c.id], key=lambda x: x[0])],
             support_institutions=[n for _, n in sorted(support[c.id], key=lambda x: x[0])],
             policy_areas=[k for _, k in sorted(areas[c.id])],
-            milestones=[MilestoneRecord.model_construct(commitment=None,
-                                                        **{k: getattr(m, k) for k in _MILESTONE_COLUMNS})
-                        for m in sorted(milestones[c.id], key=lambda m: m.position)],
-            irm=IrmRecord.model_construct(**{k: getattr(assessment, k) for k in _IRM_COLUMNS}) if assessment
-            else IrmRecord(),
+            milestones=milestones.pop(c.id, []) if lean else
+            [make_milestone(commitment=None, **{k: getattr(m, k) for k in _MILESTONE_COLUMNS})
+             for m in sorted(milestones[c.id], key=lambda m: m.position)],
+            irm=make_irm(**{k: getattr(assessment, k) for k in _IRM_COLUMNS}) if assessment
+            else make_irm(**{k: IrmRecord.model_fields[k].get_default(call_default_factory=True)
+                             for k in _IRM_COLUMNS}),
         ))
     state = session.get(DatasetState, 1)
-    return Dataset.model_construct(
+    make_dataset = lean_records.Dataset if lean else Dataset.model_construct
+    return make_dataset(
         format="ogp-bot-dataset", format_version=1, generated_at=utcnow(),
         description=state.description if state else None,
         members=sorted(members, key=lambda m: m.id), action_plans=sorted(plans, key=lambda p: p.id),
