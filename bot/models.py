@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 Localized = dict[str, str]
@@ -164,3 +164,35 @@ class DataRefresh(SQLModel, table=True):
 
 
 Index("ix_commitment_plan_number", Commitment.action_plan_id, Commitment.number)
+
+
+# -- Telegram front end state (bot.chatstate) -------------------------------------------------------------
+# Kept apart from the dataset tables: those are wiped and rewritten on every refresh, so commitment ids
+# here are plain strings, never foreign keys.
+
+
+class UserPreference(SQLModel, table=True):
+    """What a Telegram user chose, and whether they blocked the bot (so it stops writing to them)."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    language: str | None = Field(default=None, max_length=5)  # "en" | "fr"; None: not chosen
+    blocked: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ChatState(SQLModel, table=True):
+    """The conversation context of one chat (bot.core.types.Context as JSON), for follow-up questions."""
+
+    chat_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    context: dict[str, Any] = _json()
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CallbackPayload(SQLModel, table=True):
+    """A button action too long for Telegram's 64-byte callback_data, stored under a short content hash."""
+
+    code: str = Field(primary_key=True, max_length=32)
+    action: str = Field(max_length=20)
+    lang: str | None = Field(default=None, max_length=5)
+    args: list[str] = _json_list()
+    issued_at: datetime = Field(default_factory=utcnow, index=True)  # last time a button carried it

@@ -1,0 +1,41 @@
+"""/commitment ID [MILESTONE]: a commitment's card, or one milestone's status."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot.chatstate import Turn
+from bot.core.service import Assistant
+from bot.core.types import Answer
+from bot.i18n import translator
+from handlers.conversation import answer_in_chat, language_of
+from handlers.replies import plain, send
+from handlers.services import BotContext, user_language
+
+MILESTONE = re.compile(r"\d+(?:\.\d+)*")
+
+
+async def commitment(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    args = list(context.args or [])
+    if not args:
+        lang = await user_language(context, update.effective_user)
+        usage = translator(lang)._("Give a commitment id, for example: /commitment FR0038 (or /commitment FR0038 9.2 "
+                                   "for a milestone).")
+        await send(context, chat.id, plain(usage, lang), chat_type=chat.type)
+        return
+    # "/commitment FR0038 9.2": the last argument is a milestone number when it looks like one.
+    milestone = args.pop() if len(args) > 1 and MILESTONE.fullmatch(args[-1]) else None
+    commitment_id = " ".join(args)
+
+    def ask(assistant: Assistant, turn: Turn) -> Answer:
+        lang = language_of(turn, update, context)
+        if milestone:
+            return assistant.ask_intent("milestone_status", commitment_id, milestone, lang=lang, context=turn.context)
+        return assistant.overview(commitment_id, lang=lang, context=turn.context)
+
+    await answer_in_chat(update, context, ask)

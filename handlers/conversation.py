@@ -1,0 +1,42 @@
+"""One conversation turn: load the chat's context and the user's language, ask the core, store the new
+context, send the answer. Used by free text, /commitment, deep links and buttons alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telegram import Update
+
+from bot.chatstate import Turn
+from bot.core.service import Assistant
+from bot.core.types import Answer
+from handlers.replies import Reply, render, send, working
+from handlers.services import BotContext, pick_language
+
+Ask = Callable[[Assistant, Turn], Answer]
+
+
+async def answer_in_chat(update: Update, context: BotContext, ask: Ask) -> Reply | None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return None
+    services = context.services
+
+    def work() -> Reply:
+        turn = services.store.load(chat.id, user.id if user else None)
+        answer = ask(services.assistant, turn)
+        services.store.save_context(chat.id, answer.context, turn.context)
+        reply = render(answer, services.store)
+        if answer.chart is not None:  # the core offers a picture with the words
+            reply.photo = services.assistant.chart(answer.chart, lang=answer.lang)
+        return reply
+
+    reply = await working(context, chat.id, work)
+    await send(context, chat.id, reply, chat_type=chat.type)
+    return reply
+
+
+def language_of(turn: Turn, update: Update, context: BotContext, given: str | None = None) -> str:
+    """The language to answer in when there is no question text to tell: the button's, the user's choice,
+    Telegram's, the default."""
+    return given or pick_language(turn.language, update.effective_user, context.services.settings.default_language)

@@ -1,0 +1,44 @@
+"""/language: an inline keyboard to choose English or French; the choice is stored per user in the database."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.i18n import SUPPORTED, translator
+from handlers import callbackdata
+from handlers.replies import Reply, edit, escape, keyboard, send
+from handlers.services import BotContext, blocking, user_language
+
+# Each language is named in itself (endonyms), whatever the reader's language: not translated on purpose.
+NAMES = {"en": "English", "fr": "Français"}
+
+
+def _keyboard(context: BotContext, lang: str):  # type: ignore[no-untyped-def]
+    store = context.services.store
+    return keyboard([[(("✓ " if code == lang else "") + NAMES[code],
+                       callbackdata.encode(store, "language", (code,), lang)) for code in SUPPORTED]])
+
+
+def confirmation(lang: str) -> str:
+    t = translator(lang)
+    if lang == "fr":
+        return t._("Done: I will answer in French. A question written in English still gets its answer in English.")
+    return t._("Done: I will answer in English. A question written in French still gets its answer in French.")
+
+
+async def choose(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    lang = await user_language(context, update.effective_user)
+    text = translator(lang)._("Which language should I answer in?")
+    await send(context, chat.id, Reply([escape(text)], _keyboard(context, lang), lang=lang), chat_type=chat.type)
+
+
+async def chosen(update: Update, context: BotContext, code: str) -> None:
+    """A language button was pressed (the callback query is already answered)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or code not in SUPPORTED:
+        return
+    await blocking(context.services.store.set_language, user.id, code)
+    await edit(context, query, Reply([escape(confirmation(code))], _keyboard(context, code), lang=code))

@@ -1,0 +1,189 @@
+"""Sending answers the way Telegram wants them: HTML with every value escaped, split under the 4,096-character
+limit at paragraph boundaries, buttons as inline keyboards, "typing…" while slow work runs, identical edits
+ignored, and users who blocked the bot marked so instead of retried."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ChatAction, ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden
+
+from bot.chatstate import ChatStore
+from bot.core.types import Answer, Button
+from handlers import callbackdata
+from handlers.services import BotContext, blocking
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Telegram counts the parsed text in UTF-16 code units; stay a little under its limit.
+PART_LIMIT = MessageLimit.MAX_TEXT_LENGTH - 96
+SHORT_LABEL = 20  # buttons with labels up to this long share a row, three at a time
+
+
+def escape(value: object) -> str:
+    """Text for an HTML message: <, > and & escaped (quotes need no escaping outside attributes)."""
+    return html.escape(str(value), quote=False)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = PART_LIMIT) -> list[str]:
+    """Plain text cut into parts of at most `limit` UTF-16 units: at blank lines if possible, else at line
+    ends, else at spaces, else anywhere."""
+    text = text.strip()
+    if utf16_len(text) <= limit:
+        return [text] if text else []
+    parts: list[str] = []
+    for separator in ("\n\n", "\n", " "):
+        pieces = text.split(separator)
+        if all(utf16_len(p) <= limit for p in pieces):
+            current = ""
+            for piece in pieces:
+                candidate = f"{current}{separator}{piece}" if current else piece
+                if utf16_len(candidate) <= limit:
+                    current = candidate
+                else:
+                    parts.append(current)
+                    current = piece
+            parts.append(current)
+            return [p.strip() for p in parts if p.strip()]
+    # A single "word" longer than the limit: cut it by size.
+    current = ""
+    for char in text:
+        if utf16_len(current) + utf16_len(char) > limit:
+            parts.append(current)
+            current = ""
+        current += char
+    parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
+def split_paragraphs(text: str, limit: int = PART_LIMIT) -> list[str]:
+    """Like split_text, but keeps whole paragraphs together whenever one fits."""
+    parts: list[str] = []
+    current = ""
+    for paragraph in text.strip().split("\n\n"):
+        for piece in split_text(paragraph, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if utf16_len(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+@dataclass
+class Reply:
+    """A rendered answer: HTML parts (the keyboard goes under the last) and an optional chart."""
+
+    parts: list[str]
+    keyboard: InlineKeyboardMarkup | None = None
+    photo: bytes | None = None
+    lang: str = "en"
+
+
+def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard from rows of (label, callback_data)."""
+    buttons = [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows if row]
+    return InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def layout(labels_and_data: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Short labels (milestone numbers, "Status") three to a row; long ones (titles) alone on theirs."""
+    rows: list[list[tuple[str, str]]] = []
+    for label, data in labels_and_data:
+        if len(label) <= SHORT_LABEL and rows and len(rows[-1]) < 3 and len(rows[-1][0][0]) <= SHORT_LABEL:
+            rows[-1].append((label, data))
+        else:
+            rows.append([(label, data)])
+    return rows
+
+
+def answer_buttons(answer: Answer) -> list[Button]:
+    """The answer's buttons, plus one per "did you mean" candidate the core did not already offer."""
+    buttons = list(answer.buttons)
+    offered = {b.args[0] for b in buttons if b.action == "overview" and b.args}
+    for candidate in answer.candidates:
+        if candidate.id not in offered:
+            label = f"{candidate.id} — {candidate.title}" if candidate.title else candidate.id
+            buttons.append(Button(label[:60], "overview", (candidate.id,)))
+    return buttons
+
+
+def render(answer: Answer, store: ChatStore) -> Reply:
+    """The answer as Telegram messages (encoding long button payloads may write to the database)."""
+    data = [(b.label, callbackdata.encode(store, b.action, tuple(b.args), answer.lang)) for b in answer_buttons(answer)]
+    return Reply([escape(p) for p in split_paragraphs(answer.text)], keyboard(layout(data)), lang=answer.lang)
+
+
+async def send(context: BotContext, chat_id: int, reply: Reply, *, chat_type: str | None = None) -> list[Message]:
+    """Send the parts in order (keyboard under the last), then the chart. A user who blocked the bot is
+    marked so and not written to again by this reply."""
+    sent: list[Message] = []
+    try:
+        for number, part in enumerate(reply.parts, start=1):
+            markup = reply.keyboard if number == len(reply.parts) else None
+            sent.append(await context.bot.send_message(chat_id, part, reply_markup=markup))
+        if reply.photo is not None:
+            sent.append(await context.bot.send_photo(chat_id, reply.photo))
+    except Forbidden as error:
+        await mark_blocked(context, chat_id, chat_type, error)
+    return sent
+
+
+async def mark_blocked(context: BotContext, chat_id: int, chat_type: str | None, error: Exception) -> None:
+    log.info("chat %s cannot be written to (%s): not retrying", chat_id, error)
+    if chat_type in (None, ChatType.PRIVATE) and chat_id > 0:  # private chat ids are the user's id
+        await blocking(context.services.store.set_blocked, chat_id, True)
+
+
+async def edit(context: BotContext, query: CallbackQuery, reply: Reply) -> None:
+    """Replace the message under the pressed button (parts beyond the first follow as new messages); an
+    identical edit (the same button pressed twice) is no error worth showing."""
+    first, rest = reply.parts[0], reply.parts[1:]
+    try:
+        await query.edit_message_text(first, reply_markup=None if rest else reply.keyboard)
+    except BadRequest as error:
+        if "message is not modified" not in error.message.lower():
+            raise
+    if rest and query.message is not None:
+        await send(context, query.message.chat.id, Reply(rest, reply.keyboard, lang=reply.lang),
+                   chat_type=query.message.chat.type)
+
+
+async def working(context: BotContext, chat_id: int, work: Callable[[], T]) -> T:
+    """Run `work` off the event loop; when it takes longer than `typing_after`, show "typing…" meanwhile."""
+    task: asyncio.Future[T] = asyncio.ensure_future(blocking(work))
+    delay = context.services.typing_after
+    if delay > 0:
+        await asyncio.wait([task], timeout=delay)
+    if not task.done():
+        await typing(context, chat_id)
+    return await task
+
+
+async def typing(context: BotContext, chat_id: int) -> None:
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except Forbidden:
+        pass  # the reply that follows will find out and mark the user
+    except Exception as error:  # a missing "typing…" is cosmetic: never fail the answer for it
+        log.debug("typing action failed: %s", error)
+
+
+def plain(text: str, lang: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
+    """A reply of plain text (escaped here), split if it must be."""
+    return Reply([escape(p) for p in split_paragraphs(text)], markup, lang=lang)

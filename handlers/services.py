@@ -1,0 +1,59 @@
+"""What every handler reaches through its context: the core, the chat store, the settings (typed context,
+as in python-telegram-bot's contexttypesbot example)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from telegram import User
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.chatstate import ChatStore
+from bot.config import Settings
+from bot.core.service import Assistant
+from bot.i18n import SUPPORTED
+
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    assistant: Assistant
+    store: ChatStore
+    # Work that takes longer than this shows "typing…" (0: always; most answers take well under a millisecond).
+    typing_after: float = 0.5
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def services(self) -> Services:
+        return self.bot_data["services"]
+
+
+BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run database and core work off the event loop, so one slow question never stalls the others."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def client_language(user: User | None) -> str | None:
+    """Telegram's language_code ("fr", "fr-CA", "en-GB") reduced to a language we answer in, if any."""
+    code = (user.language_code or "").split("-")[0].lower() if user else ""
+    return code if code in SUPPORTED else None
+
+
+def pick_language(chosen: str | None, user: User | None, default: str) -> str:
+    """The user's explicit choice, else their Telegram language, else the configured default."""
+    return chosen or client_language(user) or default
+
+
+async def user_language(context: BotContext, user: User | None) -> str:
+    services = context.services
+    chosen = await blocking(services.store.language, user.id) if user else None
+    return pick_language(chosen, user, services.settings.default_language)
