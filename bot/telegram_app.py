@@ -36,7 +36,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.chatstate import ChatStore
 from bot.config import Settings
 from bot.core.service import Assistant
-from handlers import ask, callbacks, commitment, errors, inline, language, members, search, start
+from handlers import ask, callbacks, commitment, errors, inline, journalists, language, members, search, start
 from handlers.commands import menu
 from handlers.help import help_command
 from handlers.processor import PerChatUpdateProcessor
@@ -66,6 +66,8 @@ def handlers() -> list[tuple[int, BaseHandler[Any, BotContext, Any]]]:
         (MAIN, CommandHandler("language", language.choose)),
         (MAIN, CommandHandler("commitment", commitment.commitment)),
         (MAIN, CommandHandler("search", search.search)),
+        (MAIN, CommandHandler("chart", journalists.chart)),
+        (MAIN, CommandHandler("export", journalists.export)),
         # Buttons and inline mode.
         (MAIN, CallbackQueryHandler(callbacks.button)),
         (MAIN, InlineQueryHandler(inline.inline_query)),

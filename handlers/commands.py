@@ -14,5 +14,7 @@ def menu(lang: str) -> list[BotCommand]:
         BotCommand("help", t._("Help and examples of questions")),
         BotCommand("commitment", t._("A commitment by its id: /commitment FR0038")),
         BotCommand("search", t._("Find commitments by words: /search open data")),
+        BotCommand("chart", t._("A chart of completion: /chart France 2018-2020")),
+        BotCommand("export", t._("Commitments as a CSV file: /export France starred")),
         BotCommand("language", t._("Choose English or French")),
     ]

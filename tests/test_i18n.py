@@ -49,8 +49,10 @@ def test_french_catalog_is_complete() -> None:
             ids = msgid if isinstance(msgid, tuple) else (msgid,)
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             wanted = set(PLACEHOLDER.findall(ids[-1]))
-            for s in strings:
-                if set(PLACEHOLDER.findall(s)) != wanted:
+            for number, s in enumerate(strings):
+                used = set(PLACEHOLDER.findall(s))
+                # The singular form may leave the count out ("the other one"); every other form uses them all.
+                if used != wanted and not (len(ids) > 1 and number == 0 and used <= wanted):
                     problems.append(f"placeholders differ: {msgid!r} -> {s!r}")
     assert problems == []
 

@@ -241,7 +241,8 @@ def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> Non
                 f"{answers.label('completion', key, reply.lang)} {t.number(levels[key])}"
                 for key in ("complete", "substantial", "limited", "not_started", "no_evidence") if levels[key])))
         if len(basis) < len(scope):
-            reply.add(t._("The IRM has not assessed the other {n}.", n=t.number(len(scope) - len(basis))))
+            reply.add(t.ngettext("The IRM has not assessed the other one.", "The IRM has not assessed the other {n}.",
+                                 len(scope) - len(basis)))
     else:
         reply.add(t.ngettext("{where}: {n} commitment.", "{where}: {n} commitments.", len(matching), where=where))
     page = matching[offset:offset + aggregates.PAGE]

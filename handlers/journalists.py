@@ -1,0 +1,64 @@
+"""/chart PLAN_OR_MEMBER (a PNG of completion or ambition across plans) and /export QUERY (the matching
+commitments as a CSV document): journalists' tools, computed by the core and sent as files."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.constants import ChatAction
+from telegram.error import Forbidden
+
+from bot.i18n import translator
+from bot.textnorm import slug
+from handlers.replies import mark_blocked, plain, send
+from handlers.services import BotContext, blocking, user_language
+
+
+async def chart(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    lang = await user_language(context, update.effective_user)
+    t = translator(lang)
+    words = " ".join(context.args or []).strip()
+    if not words:
+        await send(context, chat.id, plain(t._("Name a member or an action plan, for example: /chart France "
+                                               "2018-2020 (add “ambition” for ambition instead of completion)."),
+                                           lang), chat_type=chat.type)
+        return
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    png = await blocking(context.services.assistant.chart, words, lang=lang)
+    if png is None:
+        await send(context, chat.id, plain(t._("I found no member or action plan in “{words}”. Try /chart France "
+                                               "or /chart France 2018-2020.", words=words), lang),
+                   chat_type=chat.type)
+        return
+    try:
+        await context.bot.send_photo(chat.id, png, caption=t._("Source: Open Government Partnership (CC BY 4.0)."))
+    except Forbidden as error:
+        await mark_blocked(context, chat.id, chat.type, error)
+
+
+async def export(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    lang = await user_language(context, update.effective_user)
+    t = translator(lang)
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await send(context, chat.id, plain(t._("Say what to export, for example: /export France 2018-2020, "
+                                               "/export starred, /export open data."), lang), chat_type=chat.type)
+        return
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+    count, data = await blocking(context.services.assistant.export_csv, query, lang=lang)
+    if count == 0:
+        await send(context, chat.id, plain(t._("No commitment matches “{query}”.", query=query), lang),
+                   chat_type=chat.type)
+        return
+    name = f"ogp-commitments-{slug(query)[:40] or 'all'}.csv"
+    caption = t.ngettext("{n} commitment — source: Open Government Partnership (CC BY 4.0).",
+                         "{n} commitments — source: Open Government Partnership (CC BY 4.0).", count)
+    try:
+        await context.bot.send_document(chat.id, InputFile(data, filename=name), caption=caption)
+    except Forbidden as error:
+        await mark_blocked(context, chat.id, chat.type, error)
