@@ -227,7 +227,11 @@ def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> Non
         return
     scope, matching = aggregates.select(index, f)
     where = _scope_label(reply, index, f)
-    if f.irm_assessed_only:
+    if f.irm_assessed_only and not aggregates.assessed(scope, f):
+        reply.add(t.ngettext("{where}: the IRM has published this for none of its {n} commitment.",
+                             "{where}: the IRM has published this for none of its {n} commitments.", len(scope),
+                             where=where))
+    elif f.irm_assessed_only:
         basis = aggregates.assessed(scope, f)
         reply.add(t.ngettext("{where}: {count} of the {n} commitment assessed by the IRM {predicate}.",
                              "{where}: {count} of the {n} commitments assessed by the IRM {predicate}.",
