@@ -198,7 +198,7 @@ def status(reply: Reply, index: Index, c: CommitmentRecord) -> None:
 def milestone_status(reply: Reply, index: Index, c: CommitmentRecord, m: MilestoneRecord) -> None:
     t = reply.t
     text = reply.text_of(m.text)
-    title = f" — {_shorten(text, 160)}" if text else ""
+    title = f" — {_shorten(text, 160).rstrip('.;:')}" if text else ""
     if m.status:
         reply.add(t._("Milestone {number} of {id}{title}: {status}.", number=m.number, id=c.id, title=title,
                       status=label("completion", m.status, reply.lang)))
