@@ -77,6 +77,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print("No TELEGRAM_BOT_TOKEN set: starting the console chat. To connect Telegram, put the token from "
               "@BotFather in TELEGRAM_BOT_TOKEN (environment or .env) and run again.", file=sys.stderr)
+        logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # a chat, not a server log
         return _chat(argparse.Namespace(lang="auto", **vars(args)), settings)
     from bot.telegram_app import run_bot
 
