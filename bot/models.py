@@ -196,3 +196,56 @@ class CallbackPayload(SQLModel, table=True):
     lang: str | None = Field(default=None, max_length=5)
     args: list[str] = _json_list()
     issued_at: datetime = Field(default_factory=utcnow, index=True)  # last time a button carried it
+
+
+# -- Followers and admins (bot.followers, bot.alerts, bot.admin) ------------------------------------------------
+# Like the front end's state: never touched by a refresh, targets are plain strings.
+
+
+class Follow(SQLModel, table=True):
+    """A user following a commitment, a member, an action plan or a policy area."""
+
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)  # also the private chat alerts go to
+    kind: str = Field(max_length=20)  # commitment | member | action_plan | policy_area
+    target: str = Field(max_length=120)  # "FR0038", "france", "france-2018-2020", "open_data"
+    rhythm: str = Field(default="now", max_length=10)  # now | daily | weekly
+    lang: str | None = Field(default=None, max_length=5)  # the user's language when they followed (fallback)
+    created_at: datetime = Field(default_factory=utcnow)
+    # The last-sent marker: the id of the last applied DataRefresh this follow is done with (its changes sent, or
+    # nothing in it concerned the follow). Moved forward in the same transaction that queues the alert.
+    last_refresh_id: int = Field(default=0, index=True)
+    next_digest_at: datetime | None = None  # daily/weekly: when the next digest is due
+
+
+class AlertLog(SQLModel, table=True):
+    """One alert message to one user: queued with the markers it moves, then sent exactly once (or not at all)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    # pending (queued, never tried) -> sending (a request is out) -> sent | unconfirmed (timed out: maybe delivered,
+    # never re-sent) | blocked (the user blocked the bot) | failed (refused for good, or too many errors).
+    status: str = Field(default="pending", max_length=20, index=True)
+    attempts: int = 0
+    rhythm: str = Field(default="now", max_length=10)
+    lang: str = Field(default="en", max_length=5)
+    text: str = ""  # plain text, rendered in the user's language when queued
+    buttons: list[list[Any]] = _json_list()  # [[follow id, label], ...]: one-tap unfollow buttons
+    items: list[list[Any]] = _json_list()  # [[refresh id, commitment id], ...]: what it tells, for de-duplication
+    refresh_to: int = 0  # the newest refresh it covers
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    sent_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=500)
+
+
+class AdminAudit(SQLModel, table=True):
+    """Admin commands refused to someone who is not an admin: who, what, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    command: str = Field(max_length=60)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    outcome: str = Field(default="refused", max_length=20)

@@ -16,7 +16,8 @@ MAX_BYTES = 64
 SEP = "|"
 STORED = "#"
 # One letter per action; unknown letters (buttons of an older version) read as expired.
-ACTIONS = {"overview": "o", "intent": "i", "milestone": "m", "search": "s", "list": "l", "language": "g"}
+ACTIONS = {"overview": "o", "intent": "i", "milestone": "m", "search": "s", "list": "l", "language": "g",
+           "unfollow": "u", "admin": "a"}  # the last two have handlers of their own (handlers/follow.py, admin.py)
 LANGS = {"en": "e", "fr": "f"}
 _ACTION_OF = {v: k for k, v in ACTIONS.items()}
 _LANG_OF = {v: k for k, v in LANGS.items()}

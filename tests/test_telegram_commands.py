@@ -11,7 +11,8 @@ pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, bot, datab
 
 async def test_command_menus_are_set_in_english_and_french(bot: RunningBot) -> None:
     english, french = bot.api.commands[("default", "en")], bot.api.commands[("default", "fr")]
-    names = {"start", "help", "language", "commitment", "search", "chart", "export"}
+    names = {"start", "help", "language", "commitment", "search", "chart", "export", "follow", "unfollow",
+             "following"}
     assert {c["command"] for c in english} == {c["command"] for c in french} == names
     assert bot.api.commands[("default", "")] == english  # the default language for everyone else
     assert all(c["description"] for c in english + french)

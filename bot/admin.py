@@ -1,0 +1,239 @@
+"""What admins are allowed and what they read: who is an admin, the audit of refused attempts, the refresh
+history (/history), the dataset statistics (/stats) and what /rollback would undo. No Telegram here: the
+handlers in handlers/admin.py call these and send the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from bot.dataset.load import LoadResult
+from bot.db import session_scope
+from bot.i18n import N_, Translator, translator
+from bot.importing.summary import change_line
+from bot.models import ActionPlan, AdminAudit, Commitment, DataRefresh, DatasetState, Follow, Member, utcnow
+
+log = logging.getLogger(__name__)
+PROCESS_STARTED = time.monotonic()  # this replica's uptime, for /stats
+HISTORY_DEFAULT, HISTORY_MAX = 10, 30
+STATS_MEMBERS = 25  # members listed by /stats (the largest first); the rest are counted
+MAX_ROLLBACK_CHANGES = 30
+KINDS = {"import": N_("import"), "refresh": N_("refresh"), "rollback": N_("rollback"), "bundle": N_("bundled data")}
+
+
+def is_admin(admin_ids: frozenset[int], user_id: int | None) -> bool:
+    return user_id is not None and user_id in admin_ids
+
+
+def record_refusal(engine: Engine, user_id: int | None, command: str) -> None:
+    """Someone who is not an admin tried an admin command: logged and kept (who, what, when)."""
+    log.warning("admin command %r refused to user %s", command, user_id)
+    with session_scope(engine) as session:
+        session.add(AdminAudit(user_id=user_id, command=command[:60], at=utcnow()))
+
+
+def refusals(engine: Engine, limit: int = 50) -> list[AdminAudit]:
+    with session_scope(engine) as session:
+        return list(session.execute(select(AdminAudit).order_by(AdminAudit.id.desc()).limit(limit))  # type: ignore[union-attr,arg-type]
+                    .scalars())
+
+
+# -- /history ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: int
+    started_at: datetime
+    actor: str
+    kind: str
+    outcome: str
+    sources: list[str]
+    counts: dict[str, int]
+    version_before: int | None
+    version_after: int | None
+    error: str | None
+
+
+# Snapshots and diffs are not read: they can be megabytes.
+_COLUMNS = (DataRefresh.id, DataRefresh.started_at, DataRefresh.actor, DataRefresh.kind, DataRefresh.outcome,
+            DataRefresh.sources, DataRefresh.counts, DataRefresh.version_before, DataRefresh.version_after,
+            DataRefresh.error)
+
+
+def history(engine: Engine, limit: int = HISTORY_DEFAULT) -> list[HistoryLine]:
+    """The last data changes, newest first."""
+    with session_scope(engine) as session:
+        rows = session.execute(select(*_COLUMNS).order_by(DataRefresh.id.desc()).limit(limit))  # type: ignore[union-attr,arg-type]
+        return [HistoryLine(*row) for row in rows]
+
+
+def _kind(kind: str, t: Translator) -> str:
+    return t._(KINDS[kind]) if kind in KINDS else kind
+
+
+def _when(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _sources(sources: list[str], t: Translator) -> str:
+    if len(sources) <= 3:
+        return ", ".join(sources)
+    return t._("{first} and {n} more", first=", ".join(sources[:2]), n=t.number(len(sources) - 2))
+
+
+def render_history(lines: list[HistoryLine], lang: str) -> str:
+    t = translator(lang)
+    if not lines:
+        return t._("No data change has been recorded yet.")
+    out = [t._("The last {n} data changes, newest first:", n=t.number(len(lines)))]
+    for line in lines:
+        head = t._("#{id} {when} — {kind} by {actor}", id=line.id, when=_when(line.started_at),
+                   kind=_kind(line.kind, t), actor=line.actor)
+        if line.outcome == "applied":
+            counts = {k: t.number(line.counts.get(k, 0)) for k in ("added", "changed", "removed")}
+            body = t._("applied, version {before} → {after}: {added} added, {changed} changed, {removed} removed",
+                       before=line.version_before, after=line.version_after, **counts)
+        else:
+            reason = (line.error or "").splitlines()[0][:200] if line.error else ""
+            body = t._("failed, nothing changed: {reason}", reason=reason) if reason else \
+                t._("failed, nothing changed")
+        out.append(f"{head}\n  {body}")
+        if line.sources:
+            out.append("  " + t._("sources: {sources}", sources=_sources(line.sources, t)))
+    return "\n".join(out)
+
+
+# -- /stats -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    version: int
+    data_as_of: datetime | None
+    commitments: int
+    members: int
+    plans: int
+    by_member: list[tuple[str, dict[str, str], int, list[tuple[str, int]]]]  # id, name, count, [(plan, count)]
+    last_change: HistoryLine | None
+    last_applied: HistoryLine | None
+    follows: int
+    followers: int
+
+
+def stats(engine: Engine) -> Stats:
+    with session_scope(engine) as session:
+        state = session.get(DatasetState, 1)
+        names = {m_id: name for m_id, name in session.execute(select(Member.id, Member.name))}
+        plans: dict[str, list[tuple[str, int]]] = {}
+        for member, plan, n in session.execute(
+                select(Commitment.member_id, Commitment.action_plan_id, func.count())
+                .group_by(Commitment.member_id, Commitment.action_plan_id)):
+            plans.setdefault(member, []).append((plan or "", n))
+        follows, followers = session.execute(select(func.count(), func.count(func.distinct(Follow.user_id)))).one()
+        plan_count = session.execute(select(func.count()).select_from(ActionPlan)).scalar() or 0
+    by_member = sorted(((m, names.get(m, {}), sum(n for _, n in p), sorted(p, key=lambda x: (-x[1], x[0])))
+                        for m, p in plans.items()), key=lambda x: (-x[2], x[0]))
+    last = history(engine, 1)
+    applied = _last_applied(engine)
+    return Stats(version=state.version if state else 0, data_as_of=state.updated_at if state else None,
+                 commitments=sum(m[2] for m in by_member), members=len(names), plans=plan_count,
+                 by_member=by_member, last_change=last[0] if last else None, last_applied=applied,
+                 follows=follows or 0, followers=followers or 0)
+
+
+def _last_applied(engine: Engine) -> HistoryLine | None:
+    with session_scope(engine) as session:
+        row = session.execute(select(*_COLUMNS).where(DataRefresh.outcome == "applied")
+                              .order_by(DataRefresh.id.desc()).limit(1)).first()  # type: ignore[union-attr,arg-type]
+    return HistoryLine(*row) if row else None
+
+
+def uptime_seconds() -> float:
+    return time.monotonic() - PROCESS_STARTED
+
+
+def _duration(seconds: float, t: Translator) -> str:
+    minutes = int(seconds // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return t._("{days} d {hours} h", days=days, hours=hours)
+    if hours:
+        return t._("{hours} h {minutes} min", hours=hours, minutes=minutes)
+    return t._("{minutes} min", minutes=minutes)
+
+
+def render_stats(s: Stats, lang: str, *, uptime: float, index_version: int | None = None) -> str:
+    t = translator(lang)
+    out = [t._("Dataset version {version}, data as of {when}.", version=s.version,
+               when=_when(s.data_as_of) if s.data_as_of else "—")]
+    if index_version is not None and index_version != s.version:
+        out.append(t._("This replica still answers from version {version} (rebuilding).", version=index_version))
+    out.append(t._("{commitments} commitments, {members} members, {plans} action plans.",
+                   commitments=t.number(s.commitments), members=t.number(s.members), plans=t.number(s.plans)))
+    for member, name, count, plans in s.by_member[:STATS_MEMBERS]:
+        label = name.get(lang) or name.get("en") or member
+        detail = ", ".join(f"{plan or '—'}: {t.number(n)}" for plan, n in plans)
+        out.append(f"• {label}: {t.number(count)} ({detail})")
+    if len(s.by_member) > STATS_MEMBERS:
+        rest = s.by_member[STATS_MEMBERS:]
+        out.append(t._("… and {n} more members ({count} commitments).", n=t.number(len(rest)),
+                       count=t.number(sum(m[2] for m in rest))))
+    shown = [(t._("Last data change:"), s.last_change)]
+    if s.last_applied is not None and (s.last_change is None or s.last_applied.id != s.last_change.id):
+        shown.append((t._("Last applied change:"), s.last_applied))
+    for label, line in shown:
+        if line is not None:
+            out.append(t._("{label} #{id} {kind} by {actor}, {when}, {outcome}.", label=label, id=line.id,
+                           kind=_kind(line.kind, t), actor=line.actor, when=_when(line.started_at),
+                           outcome=t._("applied") if line.outcome == "applied" else t._("failed")))
+    out.append(t._("Follows: {follows}; people following: {users}.", users=t.number(s.followers),
+                   follows=t.number(s.follows)))
+    out.append(t._("Uptime of this replica: {uptime}.", uptime=_duration(uptime, t)))
+    return "\n".join(out)
+
+
+# -- /rollback --------------------------------------------------------------------------------------------------
+
+
+def rollback_target(engine: Engine) -> HistoryLine | None:
+    """The change /rollback would undo: the last applied one whose snapshot is kept (as bot.dataset.load.rollback
+    chooses it)."""
+    with session_scope(engine) as session:
+        row = session.execute(select(*_COLUMNS).where(DataRefresh.outcome == "applied")
+                              .where(DataRefresh.snapshot.is_not(None))  # type: ignore[union-attr]
+                              .order_by(DataRefresh.id.desc()).limit(1)).first()  # type: ignore[union-attr,arg-type]
+    return HistoryLine(*row) if row else None
+
+
+def describe_change(line: HistoryLine, lang: str) -> str:
+    t = translator(lang)
+    return t._("#{id} ({kind} by {actor}, {when}; version {before} → {after})", id=line.id, kind=_kind(line.kind, t),
+               actor=line.actor, when=_when(line.started_at), before=line.version_before, after=line.version_after)
+
+
+def render_rollback(result: LoadResult, undone: HistoryLine, lang: str) -> str:
+    t = translator(lang)
+    counts: dict[str, Any] = {k: t.number(v) for k, v in result.counts.items()}
+    out = [t._("Rolled back {change}. Data version {before} → {after}: {added} added back, {changed} changed back, "
+               "{removed} removed.", change=describe_change(undone, lang), before=result.version_before,
+               after=result.version_after, **counts)]
+    lines: list[str] = []
+    for change in result.changes:
+        if change.kind == "added":
+            lines.append(t._("{id}: added", id=change.commitment))
+        elif change.kind == "removed":
+            lines.append(t._("{id}: removed", id=change.commitment))
+        else:
+            lines.extend(change_line(change.commitment, f, t) for f in change.fields)
+    out.extend(lines[:MAX_ROLLBACK_CHANGES])
+    if len(lines) > MAX_ROLLBACK_CHANGES:
+        out.append(t._("… and {n} more changes.", n=t.number(len(lines) - MAX_ROLLBACK_CHANGES)))
+    return "\n".join(out)

@@ -1,0 +1,321 @@
+"""Admin commands: /import (a file, as its caption or in reply to it; `/import dry` changes nothing), /refresh
+(`/refresh partial`), /history, /rollback (confirmed with a button), /stats.
+
+Every call is checked, commands and buttons alike: someone who is not in ADMIN_IDS gets a polite refusal, the
+attempt is logged and kept (bot.admin.record_refusal), and nothing changes. The work is bot/ (importer, refresh,
+rollback); this module downloads, checks, and replies.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import BotCommandScopeChat, Document, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import filters
+
+from bot import admin, datalock
+from bot.dataset.errors import DataError
+from bot.dataset.load import rollback
+from bot.i18n import Translator, translator
+from bot.importing.pipeline import ImportReport, run_import
+from bot.importing.sources import InputFile
+from bot.importing.summary import render_summary
+from bot.refresh import RefreshOutcome, record_failure, refresh, run_import_logged
+from handlers import alerts, callbackdata
+from handlers.commands import admin_menu
+from handlers.replies import keyboard, plain, send
+from handlers.services import BotApplication, BotContext, Services, blocking, user_language
+
+log = logging.getLogger(__name__)
+# A new message with a document whose caption is /import (CommandHandler reads text only; an edited caption is
+# not a new import).
+IMPORT_CAPTION = filters.UpdateType.MESSAGE & filters.Document.ALL & filters.CaptionRegex(r"^/import(?:@\w+)?(?:\s|$)")
+PATTERN = r"^a[a-z]\|"  # callback data of admin buttons (handlers.callbackdata: action "admin")
+COMMANDS = ("import", "refresh", "history", "rollback", "stats")
+_MIME_EXTENSIONS = {"application/json": ".json", "text/csv": ".csv", "application/zip": ".zip",
+                    "application/x-zip-compressed": ".zip", "text/html": ".html"}
+
+Handler = Callable[[Update, BotContext], Awaitable[None]]
+
+
+def admin_only(command: str) -> Callable[[Handler], Handler]:
+    """The check every admin handler starts with."""
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def checked(update: Update, context: BotContext) -> None:
+            user = update.effective_user
+            if not admin.is_admin(context.services.settings.admin_ids, user.id if user else None):
+                await refuse(update, context, command)
+                return
+            await handler(update, context)
+        return checked
+    return wrap
+
+
+async def refuse(update: Update, context: BotContext, command: str) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    await blocking(admin.record_refusal, context.services.assistant.engine, user.id if user else None, command)
+    lang = await user_language(context, user)
+    text = translator(lang)._("Sorry, /{command} is for the bot's administrators only.", command=command)
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text, show_alert=True)
+        except BadRequest:
+            pass
+    elif chat is not None:
+        await send(context, chat.id, plain(text, lang), chat_type=chat.type)
+
+
+async def _reply(update: Update, context: BotContext, text: str, lang: str,
+                 markup: InlineKeyboardMarkup | None = None) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await send(context, chat.id, plain(text, lang, markup), chat_type=chat.type)
+
+
+async def _after_change(context: BotContext) -> None:
+    """Before the admin reads the summary, the new data answers here (other replicas notice it within
+    INDEX_CHECK_SECONDS); followers are told in the background."""
+    await blocking(context.services.assistant.refresh_if_stale)
+    alerts.kick(context.application)
+
+
+def _changed(report: ImportReport | None) -> bool:
+    result = report.result if report else None
+    return result is not None and not result.dry_run and result.version_after != result.version_before
+
+
+# -- /import ----------------------------------------------------------------------------------------------------
+
+
+@admin_only("import")
+async def import_command(update: Update, context: BotContext) -> None:
+    """/import [dry] in reply to a file (or with nothing to import: how to use it)."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    await _import(update, context, replied.document if replied else None, list(context.args or []))
+
+
+@admin_only("import")
+async def import_caption(update: Update, context: BotContext) -> None:
+    """A file sent with /import [dry] as its caption."""
+    message = update.effective_message
+    if message is None:
+        return
+    await _import(update, context, message.document, (message.caption or "").split()[1:])
+
+
+def _file_name(document: Document) -> str:
+    if document.file_name:
+        return document.file_name
+    return "upload" + _MIME_EXTENSIONS.get(document.mime_type or "", ".txt")
+
+
+async def _import(update: Update, context: BotContext, document: Document | None, words: list[str]) -> None:
+    services = context.services
+    lang = await user_language(context, update.effective_user)
+    t = translator(lang)
+    dry = any(w.lower() in ("dry", "dry-run", "test", "essai") for w in words)
+    if document is None:
+        await _reply(update, context, t._("Send a file (canonical JSON, OGP page text or HTML, CSV, or a .zip of "
+                                          "those) with /import as its caption, or reply /import to it. /import dry "
+                                          "shows what would change without changing anything."), lang)
+        return
+    name, limit = _file_name(document), services.settings.import_max_bytes
+    actor = f"telegram:{update.effective_user.id if update.effective_user else '?'}"
+    if document.file_size is not None and document.file_size > limit:  # refused before downloading it
+        await blocking(record_failure, services.assistant.engine, actor=actor, kind="import", sources=[name],
+                       error=f"{name}: {document.file_size:,} bytes, over the limit of {limit:,} bytes")
+        await _reply(update, context, t._("Import refused, nothing was changed: {file} is {size} bytes, over the "
+                                          "limit of {limit} bytes (IMPORT_MAX_BYTES).", file=name,
+                                          size=t.number(document.file_size), limit=t.number(limit)), lang)
+        return
+    try:
+        telegram_file = await context.bot.get_file(document.file_id)
+        data = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError as error:
+        await _reply(update, context, t._("I could not download {file}: {error}. Nothing was changed.", file=name,
+                                          error=str(error)), lang)
+        return
+    try:
+        report = await blocking(_run_import, services, InputFile(name, data), actor=actor, dry=dry)
+    except datalock.Busy:
+        await _reply(update, context, _busy(t), lang)
+        return
+    except DataError as error:
+        version = await blocking(services.assistant.stored_version)
+        await _reply(update, context, _refused(t, str(error), version), lang)
+        return
+    if _changed(report):
+        await _after_change(context)
+    await _reply(update, context, render_summary(report, lang), lang)
+
+
+def _run_import(services: Services, item: InputFile, *, actor: str, dry: bool) -> ImportReport:
+    engine, limit = services.assistant.engine, services.settings.import_max_bytes
+    if dry:  # reads only: no lock, runs beside a refresh
+        return run_import(engine, [item], actor=actor, kind="import", dry_run=True, max_bytes=limit)
+    with datalock.exclusive(engine):
+        return run_import_logged(engine, [item], actor=actor, kind="import", max_bytes=limit)
+
+
+def _busy(t: Translator) -> str:
+    return t._("Another import, refresh or rollback is running (here or on another replica). Nothing was changed: "
+               "try again when it is done.")
+
+
+def _refused(t: Translator, error: str, version: int) -> str:
+    return t._("Import refused, nothing was changed (the data stays at version {version}):", version=version) + \
+        "\n" + error
+
+
+# -- /refresh ---------------------------------------------------------------------------------------------------
+
+
+@admin_only("refresh")
+async def refresh_command(update: Update, context: BotContext) -> None:
+    services = context.services
+    lang = await user_language(context, update.effective_user)
+    t = translator(lang)
+    settings = services.settings
+    sources = list(settings.data_sources)
+    if not sources:
+        await _reply(update, context, t._("There is nothing to refresh from: DATA_SOURCES is empty."), lang)
+        return
+    partial = any(w.lower() in ("partial", "partiel") for w in context.args or [])
+    actor = f"telegram:{update.effective_user.id if update.effective_user else '?'}"
+    try:
+        outcome = await refresh(services.assistant.engine, sources, actor=actor, partial=partial,
+                                timeout=settings.fetch_timeout_seconds, max_bytes=settings.import_max_bytes)
+    except datalock.Busy:
+        await _reply(update, context, _busy(t), lang)
+        return
+    except DataError as error:
+        version = await blocking(services.assistant.stored_version)
+        await _reply(update, context, t._("Refresh refused, nothing was changed (the data stays at version "
+                                          "{version}):", version=version) + "\n" + str(error), lang)
+        return
+    if outcome.applied:
+        await _after_change(context)
+    await _reply(update, context, render_refresh(outcome, lang), lang)
+
+
+def render_refresh(outcome: RefreshOutcome, lang: str) -> str:
+    t = translator(lang)
+    failed = [f"- {f.source}: {f.reason(t)}" for f in outcome.failures]
+    if outcome.aborted:
+        lines = [t._("Refresh aborted, nothing was changed: {failed} of {total} sources failed.",
+                     failed=t.number(len(outcome.failures)), total=t.number(len(outcome.sources))), *failed]
+        if not outcome.partial and len(outcome.failures) < len(outcome.sources):
+            lines.append(t._("/refresh partial applies the sources that worked and keeps the rest as it is."))
+        return "\n".join(lines)
+    assert outcome.report is not None
+    lines = [render_summary(outcome.report, lang)]
+    if failed:
+        lines += [t._("Sources that failed (what they hold was kept as it was):"), *failed]
+    if outcome.partial:
+        lines.append(t._("Partial refresh: commitments missing from the sources were not removed."))
+    return "\n".join(lines)
+
+
+# -- /history, /stats -------------------------------------------------------------------------------------------
+
+
+@admin_only("history")
+async def history_command(update: Update, context: BotContext) -> None:
+    lang = await user_language(context, update.effective_user)
+    words = context.args or []
+    limit = min(int(words[0]), admin.HISTORY_MAX) if words and words[0].isdigit() and int(words[0]) > 0 \
+        else admin.HISTORY_DEFAULT
+    lines = await blocking(admin.history, context.services.assistant.engine, limit)
+    await _reply(update, context, admin.render_history(lines, lang), lang)
+
+
+@admin_only("stats")
+async def stats_command(update: Update, context: BotContext) -> None:
+    lang = await user_language(context, update.effective_user)
+    assistant = context.services.assistant
+    figures = await blocking(admin.stats, assistant.engine)
+    await _reply(update, context, admin.render_stats(figures, lang, uptime=admin.uptime_seconds(),
+                                                     index_version=assistant.version), lang)
+
+
+# -- /rollback --------------------------------------------------------------------------------------------------
+
+
+@admin_only("rollback")
+async def rollback_command(update: Update, context: BotContext) -> None:
+    """Says which change would be undone, and asks for a tap to confirm."""
+    lang = await user_language(context, update.effective_user)
+    t = translator(lang)
+    target = await blocking(admin.rollback_target, context.services.assistant.engine)
+    if target is None:
+        await _reply(update, context, t._("There is nothing to roll back: no earlier dataset is kept."), lang)
+        return
+    question = t._("Roll back {change}? The data goes back to how it was before it. The rollback is itself "
+                   "recorded, and can be rolled back.", change=admin.describe_change(target, lang))
+    data = await blocking(callbackdata.encode, context.services.store, "admin", ("rollback", str(target.id)), lang)
+    await _reply(update, context, question, lang, keyboard([[(t._("Yes, roll back #{id}", id=target.id), data)]]))
+
+
+@admin_only("rollback")
+async def admin_button(update: Update, context: BotContext) -> None:
+    """An admin button (checked again here: a button can be forwarded, or its data forged)."""
+    query = update.callback_query
+    if query is None:
+        return
+    services = context.services
+    action = await blocking(callbackdata.decode, services.store, query.data or "")
+    lang = (action.lang if action else None) or await user_language(context, update.effective_user)
+    t = translator(lang)
+    try:
+        await query.answer()
+    except BadRequest:
+        pass
+    if action is None or action.name != "admin" or len(action.args) != 2 or action.args[0] != "rollback":
+        log.warning("admin button with unusable payload %r", query.data)
+        return
+    actor = f"telegram:{update.effective_user.id if update.effective_user else '?'}"
+    done = False
+    try:
+        text, done = await blocking(_rollback, services, int(action.args[1]) if action.args[1].isdigit() else -1,
+                                    actor, lang)
+    except datalock.Busy:
+        text = _busy(t)
+    except DataError as error:
+        text = t._("Rollback refused, nothing was changed:") + "\n" + str(error)
+    try:
+        await query.edit_message_reply_markup(None)  # the question is answered: its button goes
+    except BadRequest:
+        pass
+    if done:
+        await _after_change(context)
+    await _reply(update, context, text, lang)
+
+
+def _rollback(services: Services, expected: int, actor: str, lang: str) -> tuple[str, bool]:
+    """(the reply, whether the data changed)."""
+    t = translator(lang)
+    engine = services.assistant.engine
+    with datalock.exclusive(engine):
+        target = admin.rollback_target(engine)
+        if target is None or target.id != expected:  # someone changed the data since the question was asked
+            return t._("The data changed since this question: nothing was rolled back. Send /rollback again."), False
+        return admin.render_rollback(rollback(engine, actor=actor), target, lang), True
+
+
+async def set_menus(application: BotApplication) -> None:
+    """Each admin's own command menu (BotCommandScopeChat): everyone's commands plus the admin ones."""
+    settings = application.bot_data["settings"]
+    for admin_id in sorted(settings.admin_ids):
+        scope = BotCommandScopeChat(admin_id)
+        try:
+            for lang in ("en", "fr"):
+                await application.bot.set_my_commands(admin_menu(lang), scope=scope, language_code=lang)
+            await application.bot.set_my_commands(admin_menu(settings.default_language), scope=scope)
+        except TelegramError as error:  # an admin who never opened a chat with the bot: "chat not found"
+            log.warning("admin menu for %s not set: %s", admin_id, error)

@@ -1,0 +1,147 @@
+"""/follow ID [now|daily|weekly], /unfollow ID, /following, and the one-tap "unfollow" buttons under alerts and
+under /following. The follows themselves are bot.followers; the alerts bot.alerts and handlers/alerts.py."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot import followers
+from bot.followers import FollowStore, Target, TooManyFollows
+from bot.i18n import translator
+from bot.models import Follow
+from handlers import alerts, callbackdata
+from handlers.replies import Reply, escape, keyboard, plain, send
+from handlers.services import BotContext, blocking, client_language, user_language
+
+PATTERN = r"^u[a-z]\|"  # callback data of unfollow buttons (handlers.callbackdata: action "unfollow")
+MAX_LISTED = 30
+
+
+def _store(context: BotContext) -> FollowStore:
+    return FollowStore(context.services.assistant.engine)
+
+
+def _target_name(context: BotContext, follow: Follow | Target, lang: str) -> str:
+    target = follow if isinstance(follow, Target) else Target(follow.kind, follow.target)
+    return followers.label(context.services.assistant.index, target, lang)
+
+
+def _short(context: BotContext, target: Target, lang: str) -> str:
+    member = context.services.assistant.index.members.get(target.key) if target.kind == "member" else None
+    return followers.short_label(target, lang, {target.key: member.name} if member else None)
+
+
+async def follow(update: Update, context: BotContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    lang = await user_language(context, user)
+    t = translator(lang)
+    words = list(context.args or [])
+    rhythm = followers.parse_rhythm(words[-1]) if len(words) > 1 else None
+    if rhythm:
+        words.pop()
+    text = " ".join(words)
+    if not text:
+        await send(context, chat.id, plain(t._("Say what to follow: /follow FR0038, /follow France, /follow "
+                                               "france-2018-2020 or /follow open data; add daily or weekly for a "
+                                               "digest instead of an alert at once."), lang), chat_type=chat.type)
+        return
+    index = await blocking(lambda: context.services.assistant.index)
+    target = followers.resolve(index, text)
+    if target is None:
+        await send(context, chat.id, plain(t._("I don't know “{text}”: give a commitment id (FR0038), a member "
+                                               "(France), an action plan (france-2018-2020) or a policy area (open "
+                                               "data).", text=text), lang), chat_type=chat.type)
+        return
+    now = alerts.of(context.application).clock()
+    try:
+        saved, created = await blocking(_store(context).follow, user.id, target, rhythm or "now",
+                                        client_language(user) or lang, now)
+    except TooManyFollows:
+        await send(context, chat.id, plain(t._("You already follow {n} items, the most I keep. /unfollow some "
+                                               "first.", n=followers.MAX_FOLLOWS), lang), chat_type=chat.type)
+        return
+    name, how = _target_name(context, target, lang), followers.rhythm_label(saved.rhythm, lang)
+    text = t._("You follow {name} ({how}). I will tell you when its data changes.", name=name, how=how) if created \
+        else t._("You already followed {name}: now {how}.", name=name, how=how)
+    button = t._("Unfollow {name}", name=_short(context, target, lang))
+    data = await blocking(callbackdata.encode, context.services.store, "unfollow", (str(saved.id),), lang)
+    await send(context, chat.id, plain(text, lang, keyboard([[(button, data)]])), chat_type=chat.type)
+
+
+async def unfollow(update: Update, context: BotContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    lang = await user_language(context, user)
+    t = translator(lang)
+    text = " ".join(context.args or []).strip()
+    if not text:
+        await send(context, chat.id, plain(t._("Say what to stop following, for example: /unfollow FR0038 "
+                                               "(/following lists what you follow)."), lang), chat_type=chat.type)
+        return
+    store = _store(context)
+    existing = await blocking(store.find, user.id, text)
+    if existing is None:
+        index = await blocking(lambda: context.services.assistant.index)
+        target = followers.resolve(index, text)
+        removed = target is not None and await blocking(store.unfollow, user.id, target)
+        name = _target_name(context, target, lang) if target else text
+    else:
+        removed = await blocking(store.unfollow_id, user.id, existing.id) is not None  # type: ignore[arg-type]
+        name = _target_name(context, existing, lang)
+    reply = t._("You no longer follow {name}.", name=name) if removed else \
+        t._("You were not following {name}. /following lists what you follow.", name=name)
+    await send(context, chat.id, plain(reply, lang), chat_type=chat.type)
+
+
+async def following(update: Update, context: BotContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    lang = await user_language(context, user)
+    t = translator(lang)
+    follows = await blocking(_store(context).following, user.id)
+    if not follows:
+        await send(context, chat.id, plain(t._("You follow nothing yet. /follow FR0038 (or a member, an action "
+                                               "plan, a policy area) tells you when its data changes."), lang),
+                   chat_type=chat.type)
+        return
+    lines = [t._("You follow:")]
+    lines.extend(f"• {_target_name(context, f, lang)} — {followers.rhythm_label(f.rhythm, lang)}"
+                 for f in follows[:MAX_LISTED])
+    if len(follows) > MAX_LISTED:
+        lines.append(t._("… and {n} more.", n=t.number(len(follows) - MAX_LISTED)))
+    store = context.services.store
+    rows = [[(t._("Unfollow {name}", name=_short(context, Target(f.kind, f.target), lang)),
+              await blocking(callbackdata.encode, store, "unfollow", (str(f.id),), lang))] for f in follows[:8]]
+    await send(context, chat.id, Reply([escape("\n".join(lines))], keyboard(rows), lang=lang), chat_type=chat.type)
+
+
+async def unfollow_button(update: Update, context: BotContext) -> None:
+    """An "unfollow" button: removes the presser's own follow (a button forwarded to someone else removes
+    nothing of theirs) and takes the button away."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    action = await blocking(callbackdata.decode, context.services.store, query.data or "")
+    lang = (action.lang if action else None) or await user_language(context, user)
+    t = translator(lang)
+    follow_id = action.args[0] if action and action.name == "unfollow" and action.args else ""
+    removed = await blocking(_store(context).unfollow_id, user.id, int(follow_id)) if follow_id.isdigit() else None
+    text = t._("You no longer follow {name}.", name=_target_name(context, removed, lang)) if removed else \
+        t._("You were not following this any more.")
+    try:
+        await query.answer(text[:200])
+    except BadRequest:  # too old to answer: the follow is removed all the same
+        pass
+    markup = getattr(query.message, "reply_markup", None)  # None for messages too old to be accessible
+    if markup is not None and query.data:
+        rows = [[(b.text, str(b.callback_data)) for b in row if b.callback_data != query.data]
+                for row in markup.inline_keyboard]
+        try:
+            await query.edit_message_reply_markup(keyboard(rows))
+        except BadRequest:  # the message is too old to edit, or unchanged: the answer above said it all
+            pass
