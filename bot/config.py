@@ -33,13 +33,13 @@ def _split_csv(value: object) -> list[str]:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    telegram_bot_token: str | None = None
+    telegram_bot_token: str | None = Field(default=None, repr=False)  # secrets stay out of reprs (and logs)
     telegram_base_url: str = DEFAULT_BASE_URL
     telegram_base_file_url: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = Field(default=None, repr=False)
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     data_sources: Annotated[tuple[str, ...], NoDecode] = ()

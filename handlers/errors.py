@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import Forbidden, NetworkError, TelegramError, TimedOut
 
+from bot import metrics
 from bot.i18n import translator
+from bot.telegram_retry import Failure, failure_of
 from handlers.replies import escape, mark_blocked
 from handlers.services import BotContext, client_language
 
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
+    metrics.failed(error)
     chat = update.effective_chat if isinstance(update, Update) else None
     user = update.effective_user if isinstance(update, Update) else None
     where = (f"update {update.update_id} (chat {chat.id if chat else None}, user {user.id if user else None})"
@@ -26,6 +29,11 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if isinstance(error, NetworkError) and not isinstance(update, Update):
         log.warning("network trouble talking to Telegram: %s", error)  # polling retries on its own
+        return
+    if isinstance(error, TimedOut) and failure_of(error) is Failure.NO_ANSWER:
+        # Sent, and no answer in time: Telegram has most likely delivered the reply (bot.telegram_retry does not
+        # repeat it), so an apology would follow a delivered answer.
+        log.warning("no answer from Telegram in time while handling %s: %s", where, error)
         return
     log.error("error while handling %s: %r", where, error, exc_info=error)
     if chat is None or (isinstance(update, Update) and update.inline_query is not None):

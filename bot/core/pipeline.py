@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from bot.core import aggregates, answers
 from bot.core.answers import Reply
 from bot.core.index import Index
@@ -219,9 +221,8 @@ def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> Non
     t = reply.t
     f = aggregates.read_filters(u)
     f.topic = [w for w in u.content if not _is_filter_word(w)]
-    spec = aggregates._filters()
-    wants_chart = any(w in {x for v in spec["chart"] for x in tokens(v)} for w in u.lang_words)
-    comparing = any(w in {x for v in spec["compare"] for x in tokens(v)} for w in u.lang_words)
+    wants_chart = any(w in _spec_words("chart") for w in u.lang_words)
+    comparing = any(w in _spec_words("compare") for w in u.lang_words)
     if wants_chart or (comparing and len(f.plans) >= 2):
         _breakdown(reply, index, u, f, chart=wants_chart)
         return
@@ -299,14 +300,23 @@ def _data_date(reply: Reply, index: Index) -> None:
         reply.add(reply.t._("Data as of {date}.", date=reply.t.date(index.data_as_of)))
 
 
-def _is_filter_word(word: str) -> bool:
+@functools.cache
+def _spec_words(kind: str) -> frozenset[str]:
+    """The words of one list of filters.json (built once: a long question asks for them per word)."""
+    return frozenset(w for v in aggregates._filters()[kind] for w in tokens(v))
+
+
+@functools.cache
+def _filter_words() -> frozenset[str]:
     spec = aggregates._filters()
     words = {w for values in spec["completion"].values() for v in values for w in tokens(v)}
-    words |= {w for v in spec["starred"] for w in tokens(v)}
     words |= {w for kind in ("ambition", "potential_impact") for values in spec[kind].values() for v in values
               for w in tokens(v)}
-    words |= {w for v in spec["lead_words"] + spec["compare"] for w in tokens(v)}
-    return word in words or fold(word) in ("made", "make", "did", "ont", "ete", "fait", "there", "were")
+    return frozenset(words | _spec_words("starred") | _spec_words("lead_words") | _spec_words("compare"))
+
+
+def _is_filter_word(word: str) -> bool:
+    return word in _filter_words() or fold(word) in ("made", "make", "did", "ont", "ete", "fait", "there", "were")
 
 
 def _scope_label(reply: Reply, index: Index, f: aggregates.Filters) -> str:

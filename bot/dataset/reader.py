@@ -14,15 +14,28 @@ from bot.dataset.schema import IRM_VOCABULARY, Dataset
 from bot.vocab import Vocabulary, vocabulary
 
 MAX_JSON_DEPTH = 64
+_LONG_NUMBER = re.compile(r"-?\d{4000,}")
 _INNER_PATH = re.compile(r"^([a-z_]+\[\d+\](?:\.[a-z_]+)*): (.*)$", re.S)
+
+
+def not_text(raw: bytes) -> str | None:
+    """Why `raw` is not text at all (NUL bytes near the start), or None."""
+    head = raw[:4096]
+    if b"\x00" not in head or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    # Text of the ASCII range in UTF-16: every other byte NUL, the others not.
+    zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
+    if len(head) >= 16 and zeros[1] > 0.9 * (len(head) // 2) and zeros[0] < 0.1 * (len(head) // 2):
+        return "this looks like UTF-16 text without a byte-order mark: save it as UTF-8"
+    return "this is a binary file, not text"
 
 
 def decode_text(raw: bytes, source: str) -> str:
     """UTF-8 text (a BOM is allowed), or a located error for empty or non-UTF-8 input."""
     if not raw.strip():
         raise DataError.one(source, "the file is empty")
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError.one(source, "this is a binary file, not text")
+    if (reason := not_text(raw)) is not None:
+        raise DataError.one(source, reason)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -46,6 +59,11 @@ def _depth(value: Any, limit: int) -> int:
     return deepest
 
 
+def _line_column(text: str, offset: int) -> str:
+    line, line_start = text.count("\n", 0, offset) + 1, text.rfind("\n", 0, offset) + 1
+    return f"line {line} column {offset - line_start + 1}"
+
+
 def parse_json(text: str, source: str) -> Any:
     try:
         data = json.loads(text)
@@ -53,6 +71,10 @@ def parse_json(text: str, source: str) -> Any:
         raise DataError.one(source, f"invalid JSON: {err.msg}", f"line {err.lineno} column {err.colno}") from None
     except RecursionError:
         raise DataError.one(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError:  # an integer too long to convert (Python caps them at 4,300 digits: slow to parse)
+        long = _LONG_NUMBER.search(text)
+        where = "" if long is None else _line_column(text, long.start())
+        raise DataError.one(source, "a number with thousands of digits: not a value of this format", where) from None
     if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise DataError.one(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     return data

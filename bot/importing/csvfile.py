@@ -7,8 +7,10 @@ row becomes a RawPage and goes through bot/importing/facts.py like a page would.
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,6 +57,15 @@ def _column(header: str) -> str | None:
     return name if name in FIELDS_FROM_LABELS else None
 
 
+def _records(reader: _csv.Reader, source: str) -> Iterator[list[str]]:
+    """The reader's records; a located DataError for what the csv module cannot read (a stray carriage return,
+    a field over its size limit)."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DataError.one(source, f"not readable as CSV: {error}", f"line {reader.line_num}") from None
+
+
 def read_rows(text: str, source: str) -> list[CsvRow]:
     """Rows of a CSV export; DataError naming the line for a header without ids or a bad id."""
     sample = text[:4096]
@@ -62,7 +73,7 @@ def read_rows(text: str, source: str) -> list[CsvRow]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = _records(csv.reader(io.StringIO(text, newline=""), dialect), source)
     try:
         header = next(reader)
     except StopIteration:

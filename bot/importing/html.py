@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag, UnicodeDammit
 
 from bot.dataset.errors import DataError
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line ends
 
 _DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "form", "button",
          "select", "input", "textarea", "nav", "header", "aside", "head", "link", "meta", "dialog"}
@@ -97,7 +99,11 @@ def _walk(node: Tag, out: _Writer) -> None:
 
 def html_to_page(raw: bytes, source: str) -> HtmlPage:
     """The page's text (lines as shown), address and language; DataError when it has no text."""
-    soup = BeautifulSoup(raw, "lxml")
+    try:
+        soup = BeautifulSoup(raw, "lxml")
+    except ValueError:  # lxml refuses control characters (in attributes, say): they mean nothing in HTML anyway
+        markup = UnicodeDammit(raw, is_html=True).unicode_markup or ""
+        soup = BeautifulSoup(_CONTROL.sub("", markup), "lxml")
     lang = None
     html = soup.find("html")
     if isinstance(html, Tag) and html.get("lang"):

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from bot.dataset.diff import DatasetDiff, diff_commitments, diff_datasets
 from bot.dataset.errors import DataError, Problem
 from bot.dataset.load import LoadResult, apply
-from bot.dataset.reader import decode_text, read_dataset_bytes
+from bot.dataset.reader import decode_text, not_text, read_dataset_bytes
 from bot.dataset.schema import CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
 from bot.dataset.store import current_version
 from bot.db import session_scope
@@ -101,8 +101,8 @@ def _basename(name: str) -> str:
 def _decode_html(raw: bytes, name: str) -> bytes:
     if not raw.strip():
         raise DataError.one(name, "the file is empty")
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError.one(name, "this is a binary file, not text")
+    if (reason := not_text(raw)) is not None:
+        raise DataError.one(name, reason)
     return raw
 
 

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -120,7 +121,7 @@ def _unzip(item: InputFile, max_bytes: int, out: Expanded) -> None:
         out.problems.append(Problem(item.name, "", f"not a readable zip archive ({error})"))
         return
     members = [i for i in infos if not i.is_dir() and not i.filename.startswith("__MACOSX/")
-               and not PurePosixPath(i.filename).name.startswith(".")]
+               and not PurePosixPath(i.filename.replace("\\", "/")).name.startswith(".")]
     if len(members) > MAX_MEMBERS:
         out.problems.append(Problem(item.name, "", f"the archive holds {len(members):,} files, over the limit of "
                                                    f"{MAX_MEMBERS:,}"))
@@ -143,7 +144,9 @@ def _unzip(item: InputFile, max_bytes: int, out: Expanded) -> None:
         try:
             with archive.open(info) as stream:
                 data = stream.read(limit + 1)  # never trust the sizes the archive declares
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError) as error:
+        # A damaged stream: zlib.error for bad deflate data, EOFError when it ends early.
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, zlib.error,
+                EOFError) as error:
             out.problems.append(Problem(name, "", f"cannot be read from the archive ({error})"))
             continue
         if len(data) > limit:

@@ -144,6 +144,7 @@ class FakeBotApi:
                          "supports_inline_queries": True}
         self.calls: list[Call] = []
         self.counts: Counter[str] = Counter()  # calls per method, for cheap waiting on large numbers of calls
+        self.ok_counts: Counter[str] = Counter()  # calls per method that the fake carried out (status 200)
         self.hooks: dict[str, list[Hook]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] = {}
@@ -170,7 +171,11 @@ class FakeBotApi:
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_post("/_control/updates", self._control_push)
         app.router.add_post("/_control/messages", self._control_messages)
+        app.router.add_post("/_control/made", self._control_made)
         app.router.add_get("/_control/calls", self._control_calls)
+        app.router.add_post("/_control/actions", self._control_actions)
+        app.router.add_post("/_control/faults", self._control_faults)
+        app.router.add_delete("/_control/faults", self._control_clear_faults)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port, backlog=1024)
@@ -199,9 +204,12 @@ class FakeBotApi:
             return _error_response(ApiError(401, "Unauthorized"))
         params, files = await _read_params(request)
         call = Call(method, params, files)
+        drop_after = False
         for hook in self.hooks.get(method, []) + self.hooks.get("*", []):
             response = await hook(call, request)
-            if response is not None:
+            if isinstance(response, ProcessThenDrop):
+                drop_after = True
+            elif response is not None:
                 call.status = response.status
                 call.error = "injected fault"
                 await self._record(call)
@@ -218,7 +226,13 @@ class FakeBotApi:
             await self._record(call)
             return _error_response(error)
         call.result = result
+        if drop_after:  # Telegram acted, and its answer never reached the bot
+            call.error = "dropped after processing"
         await self._record(call)
+        if drop_after:
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=499)
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
@@ -241,19 +255,66 @@ class FakeBotApi:
                                                  language_code=m.get("language_code", "en"))
                                   for m in await request.json()])
 
+    async def _control_made(self, request: web.Request) -> web.StreamResponse:
+        """POST a JSON list of {"text", "user_id", "language_code"}: the updates users writing them make, not
+        queued (a load generator delivers them to webhooks); answers the updates."""
+        return web.json_response([
+            self.make_update(message=self.message(m["text"], user_id=m["user_id"],
+                                                  language_code=m.get("language_code", "en")))
+            for m in await request.json()])
+
     async def _control_calls(self, request: web.Request) -> web.StreamResponse:
         """GET ?method=sendMessage&count=N&since=I: once there are N such calls, those after position I, as
         [method, chat_id, status, at]; queued_at gives when each update was queued (time.monotonic)."""
         method, count = request.query["method"], int(request.query.get("count", 0))
-        await self.wait_until(lambda: self.counts[method] >= count, float(request.query.get("timeout", 60)))
+        counts = self.ok_counts if request.query.get("ok") else self.counts  # ok=1: count carried-out calls only
+        await self.wait_until(lambda: counts[method] >= count, float(request.query.get("timeout", 60)))
         since = int(request.query.get("since", 0))
-        calls = [[c.method, c.params.get("chat_id"), c.status, c.at] for c in self.calls[since:]
-                 if c.method == method]
+        fields = request.query.get("fields")  # e.g. "chat_id,text": objects with those parameters, status, at
+        if fields:
+            names = fields.split(",")
+            calls: list[Any] = [{**{n: c.params.get(n) for n in names}, "status": c.status, "at": c.at,
+                                 "error": c.error} for c in self.calls[since:] if c.method == method]
+        else:
+            calls = [[c.method, c.params.get("chat_id"), c.status, c.at] for c in self.calls[since:]
+                     if c.method == method]
         return web.json_response({"calls": calls, "queued_at": self.queued_at, "position": len(self.calls)})
+
+    async def _control_actions(self, request: web.Request) -> web.StreamResponse:
+        """POST a JSON list of what users do, queued in that order: {"kind": "message", "text"}, {"kind":
+        "callback", "data"} (a button pressed under a message of the bot) or {"kind": "inline", "query"}, each
+        with "user_id" and "language_code"; answers [{"update_id", "query_id"}] (query_id: callbacks, inline)."""
+        done = []
+        for action in await request.json():
+            user_id, lang = action["user_id"], action.get("language_code", "en")
+            if action["kind"] == "message":
+                done.append({"update_id": self.send_text(action["text"], user_id=user_id, language_code=lang)})
+            elif action["kind"] == "callback":
+                shown = self._new_message(self.chat(user_id), {"text": "buttons"})
+                query = self.callback_query(shown, action["data"], user_id=user_id, language_code=lang)
+                done.append({"update_id": self.push_update({"callback_query": query}), "query_id": query["id"]})
+            else:
+                query_id = self.inline_query(action["query"], user_id=user_id, language_code=lang)
+                done.append({"update_id": self._pending[-1]["update_id"], "query_id": query_id})
+        return web.json_response(done)
+
+    async def _control_faults(self, request: web.Request) -> web.StreamResponse:
+        """POST a JSON list of {"method", "fault", "every", ...}: `fault` (a name of FAULTS, with its arguments
+        as keys, e.g. "seconds") on every `every`-th call of `method`."""
+        for spec in await request.json():
+            arguments = {k: v for k, v in spec.items() if k not in ("method", "fault", "every")}
+            self.add_hook(spec["method"], every(int(spec.get("every", 1)), FAULTS[spec["fault"]](**arguments)))
+        return web.json_response(True)
+
+    async def _control_clear_faults(self, request: web.Request) -> web.StreamResponse:
+        self.clear_hooks()
+        return web.json_response(True)
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
         self.counts[call.method] += 1
+        if call.ok:
+            self.ok_counts[call.method] += 1
         async with self._changed:
             self._changed.notify_all()
 
@@ -687,8 +748,37 @@ def slow(seconds: float) -> Hook:
     return hook
 
 
+class ProcessThenDrop(web.Response):
+    """What a hook returns to have the call carried out (Telegram acted), then the connection closed before the
+    answer: the bot cannot tell it from a connection dropped before (see drop_connection)."""
+
+    def __init__(self) -> None:
+        super().__init__(status=499)
+
+
+def every(n: int, hook: Hook) -> Hook:
+    """`hook` on every `n`-th call only (faults spread through a long run)."""
+    calls = itertools.count(1)
+
+    async def sometimes(call: Call, request: web.Request) -> web.StreamResponse | None:
+        return await hook(call, request) if next(calls) % n == 0 else None
+    return sometimes
+
+
+def drop_after_processing(times: int = 1) -> Hook:
+    """Carry the call out, then close the connection without answering."""
+    left = [times]
+
+    async def hook(call: Call, request: web.Request) -> web.StreamResponse | None:
+        if left[0] <= 0:
+            return None
+        left[0] -= 1
+        return ProcessThenDrop()
+    return hook
+
+
 def drop_connection(times: int = 1) -> Hook:
-    """Close the connection without answering."""
+    """Close the connection without answering (and without carrying the call out)."""
     left = [times]
 
     async def hook(call: Call, request: web.Request) -> web.StreamResponse | None:
@@ -700,3 +790,13 @@ def drop_connection(times: int = 1) -> Hook:
         return web.Response(status=499)
     return hook
 
+
+
+# Faults by name, for /_control/faults (a fault repeats on every call it is given; `every` spaces it out).
+FAULTS: dict[str, Callable[..., Hook]] = {
+    "retry_after": lambda seconds=1: retry_after(seconds, times=1 << 62),
+    "server_error": lambda status=500: server_error(1 << 62, status),
+    "slow": lambda seconds=0.2: slow(seconds),
+    "drop_connection": lambda: drop_connection(1 << 62),
+    "drop_after_processing": lambda: drop_after_processing(1 << 62),
+}
