@@ -24,6 +24,7 @@ run: $(STAMP) catalogs
 
 test: $(STAMP) catalogs
 	$(VENV)/bin/ruff check bot handlers tests
+	$(VENV)/bin/hadolint Dockerfile
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP) catalogs
@@ -51,6 +52,7 @@ schema: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot handlers tests
+	$(VENV)/bin/hadolint Dockerfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache ogp_bot.db* locales/*/LC_MESSAGES/*.mo

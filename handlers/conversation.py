@@ -3,10 +3,12 @@ context, send the answer. Used by free text, /commitment, deep links and buttons
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from telegram import Update
 
+from bot import metrics
 from bot.chatstate import Turn
 from bot.core.service import Assistant
 from bot.core.types import Answer
@@ -21,10 +23,13 @@ async def answer_in_chat(update: Update, context: BotContext, ask: Ask) -> Reply
     if chat is None:
         return None
     services = context.services
+    started, intent = time.perf_counter(), "unknown"
 
     def work() -> Reply:
+        nonlocal intent
         turn = services.store.load(chat.id, user.id if user else None)
         answer = ask(services.assistant, turn)
+        intent = answer.intent
         services.store.save_context(chat.id, answer.context, turn.context)
         reply = render(answer, services.store)
         if answer.chart is not None:  # the core offers a picture with the words
@@ -33,6 +38,7 @@ async def answer_in_chat(update: Update, context: BotContext, ask: Ask) -> Reply
 
     reply = await working(context, chat.id, work)
     await send(context, chat.id, reply, chat_type=chat.type)
+    metrics.answered(intent, time.perf_counter() - started)  # the one place every answered question passes
     return reply
 
 

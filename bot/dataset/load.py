@@ -87,14 +87,15 @@ Incoming = Dataset | Callable[[Dataset], Dataset]
 
 def apply(engine: Engine, dataset: Incoming, *, actor: str = "cli", kind: str = "import",
           sources: list[str] | None = None, mode: Mode = "merge", dry_run: bool = False,
-          description: str | None = None) -> LoadResult:
+          description: str | None = None, only_if_version: int | None = None) -> LoadResult:
     """Validate and write `dataset` (merged over the stored data, or replacing it) in one transaction.
 
     `dataset` may be a function of the stored dataset (read under the lock), for importers that
     combine new pages with what is stored: no other writer can slip in between.
 
     Raises DataError (nothing written) when the result would not be a valid dataset.
-    Concurrent calls are serialised by a lock on the version row.
+    Concurrent calls are serialised by a lock on the version row. With `only_if_version`, nothing is
+    written unless the stored version is that one when the lock is held (compare-and-set).
     """
     sources = sources or []
     version = 0
@@ -102,6 +103,9 @@ def apply(engine: Engine, dataset: Incoming, *, actor: str = "cli", kind: str = 
         with session_scope(engine) as session:
             dataset_state(session, lock=True)  # waits for any other writer
             version = current_version(session)
+            if only_if_version is not None and version != only_if_version:
+                session.rollback()
+                return LoadResult(None, version, version, DatasetDiff([], 0))
             before = read_dataset(session)
             incoming = dataset(before) if callable(dataset) else dataset
             after = merge_datasets(before, incoming) if mode == "merge" else incoming
@@ -123,9 +127,20 @@ def apply(engine: Engine, dataset: Incoming, *, actor: str = "cli", kind: str = 
             refresh_id = refresh.id
     except DataError as error:
         _log_failure(engine, actor=actor, kind=kind, sources=sources, error=str(error), version=version)
+        _count(kind, "failed")
+        raise
+    except Exception:
+        _count(kind, "error")
         raise
     log.info("%s by %s applied: version %s -> %s %s", kind, actor, version, new_version, diff.counts)
+    _count(kind, "applied")
     return LoadResult(refresh_id, version, new_version, diff)
+
+
+def _count(kind: str, outcome: str) -> None:
+    from bot.metrics import refreshed  # on first use: answering questions never loads prometheus_client
+
+    refreshed(kind, outcome)
 
 
 def _prune_snapshots(session) -> None:  # type: ignore[no-untyped-def]
@@ -161,9 +176,6 @@ def ensure_data(engine: Engine) -> int:
         log.warning("no bundled dataset at %s; the database stays empty", BUNDLED_DATASET)
         return 0
     dataset = read_dataset_file(BUNDLED_DATASET)
-    with session_scope(engine) as session:
-        dataset_state(session, lock=True)
-        if current_version(session) > 0:  # another replica loaded it meanwhile
-            return current_version(session)
+    # Only into a still empty database: replicas starting together load it once.
     return apply(engine, dataset, actor="startup", kind="bundle", sources=[BUNDLED_DATASET.name],
-                 mode="replace").version_after
+                 mode="replace", only_if_version=0).version_after
