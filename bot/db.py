@@ -41,6 +41,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def read_snapshot(session: Session) -> None:
+    """Make the session's following reads one consistent snapshot.
+
+    pysqlite opens a transaction only before a write, so a series of SELECTs would each see the latest
+    commit (a dataset read during a refresh could mix old and new rows); an explicit BEGIN makes them
+    one WAL snapshot. PostgreSQL's transactions already begin with the first statement; REPEATABLE
+    READ makes them one snapshot too.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)

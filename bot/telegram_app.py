@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,17 +29,36 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+from bot import health, logsafe
 from bot.chatstate import ChatStore
 from bot.config import Settings
 from bot.core.service import Assistant
-from handlers import ask, callbacks, commitment, errors, inline, journalists, language, members, search, start
+from bot.flood import FloodControl
+from bot.telegram_retry import RetryingRequest
+from bot.update_ledger import Ledger, LedgerBot, LedgerUpdateProcessor
+from handlers import (
+    admin,
+    alerts,
+    ask,
+    callbacks,
+    commitment,
+    errors,
+    flood,
+    follow,
+    inline,
+    journalists,
+    language,
+    members,
+    search,
+    start,
+)
 from handlers.commands import menu
 from handlers.help import help_command
-from handlers.processor import PerChatUpdateProcessor
 from handlers.services import BotApplication, BotContext, Services, blocking
 
 log = logging.getLogger(__name__)
@@ -59,6 +78,8 @@ def handlers() -> list[tuple[int, BaseHandler[Any, BotContext, Any]]]:
     return [
         # Guards: state changes that must be seen before (and whatever) any answer.
         (GUARDS, ChatMemberHandler(members.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)),
+        # Flood control: a user over FLOOD_MAX_MESSAGES in FLOOD_WINDOW_SECONDS is told once, then ignored a while.
+        (GUARDS, TypeHandler(Update, flood.guard)),
         # Commands. Payload-specific /start first (python-telegram-bot's deeplinking example).
         (MAIN, CommandHandler("start", start.start_with_payload, filters.Regex(start.DEEP_LINK))),
         (MAIN, CommandHandler("start", start.start)),
@@ -68,7 +89,18 @@ def handlers() -> list[tuple[int, BaseHandler[Any, BotContext, Any]]]:
         (MAIN, CommandHandler("search", search.search)),
         (MAIN, CommandHandler("chart", journalists.chart)),
         (MAIN, CommandHandler("export", journalists.export)),
+        (MAIN, CommandHandler("follow", follow.follow)),
+        (MAIN, CommandHandler("unfollow", follow.unfollow)),
+        (MAIN, CommandHandler("following", follow.following)),
+        (MAIN, CommandHandler("import", admin.import_command)),
+        (MAIN, MessageHandler(admin.IMPORT_CAPTION, admin.import_caption)),
+        (MAIN, CommandHandler("refresh", admin.refresh_command)),
+        (MAIN, CommandHandler("history", admin.history_command)),
+        (MAIN, CommandHandler("rollback", admin.rollback_command)),
+        (MAIN, CommandHandler("stats", admin.stats_command)),
         # Buttons and inline mode.
+        (MAIN, CallbackQueryHandler(follow.unfollow_button, pattern=follow.PATTERN)),
+        (MAIN, CallbackQueryHandler(admin.admin_button, pattern=admin.PATTERN)),
         (MAIN, CallbackQueryHandler(callbacks.button)),
         (MAIN, InlineQueryHandler(inline.inline_query)),
         # Everything else that is text is a question for the core; so are unknown commands in private chats
@@ -156,13 +188,15 @@ def default_transport() -> str:
     return "aiohttp" if importlib.util.find_spec("aiohttp") is not None else "httpx"
 
 
-def _requests(builder: Any, transport: str) -> Any:
-    """aiohttp (AiohttpRequest) or PTB's own HTTPXRequest, with the same pool sizes."""
+def _requests(transport: str) -> tuple[BaseRequest, BaseRequest]:
+    """(replies, long poll): aiohttp (AiohttpRequest) or PTB's own HTTPXRequest with the same pool sizes, both
+    retrying the calls that failed on the way (bot.telegram_retry)."""
     if transport == "httpx":
-        return (builder.connection_pool_size(MAX_CONCURRENT_UPDATES).pool_timeout(10.0)
-                .get_updates_connection_pool_size(1).get_updates_read_timeout(POLL_TIMEOUT + 10))
-    return (builder.request(AiohttpRequest(MAX_CONCURRENT_UPDATES))
-            .get_updates_request(AiohttpRequest(1, read_timeout=10.0)))
+        replies: BaseRequest = HTTPXRequest(connection_pool_size=MAX_CONCURRENT_UPDATES, pool_timeout=10.0)
+        poll: BaseRequest = HTTPXRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10)
+    else:
+        replies, poll = AiohttpRequest(MAX_CONCURRENT_UPDATES), AiohttpRequest(1, read_timeout=10.0)
+    return RetryingRequest(replies), RetryingRequest(poll)
 
 
 def build_application(settings: Settings, assistant: Assistant | None = None, *,
@@ -177,15 +211,17 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     # Replies get their own connection pool, as large as the concurrent updates; the long poll has its own
     # connection, so that it never waits behind replies, nor replies behind it.
+    replies, poll = _requests(transport or default_transport())
+    # Polling confirms updates to Telegram once handled, so that a crash does not lose them (bot.update_ledger).
+    ledger = Ledger()
+    bot = LedgerBot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
+                    base_file_url=settings.telegram_base_file_url or "", request=replies, get_updates_request=poll,
+                    defaults=defaults, ledger=ledger,
+                    # Outbound pacing (about 30 messages/s overall, 20/min per group); retries after a 429.
+                    rate_limiter=rate_limiter or AIORateLimiter(max_retries=3))
     application = (
-        _requests(Application.builder(), transport or default_transport())
-        .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.telegram_base_file_url or "")
-        .defaults(defaults)
-        # Outbound pacing (about 30 messages/s overall, 20/min per group); retries after a 429 "retry after".
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        Application.builder().bot(bot)
+        .concurrent_updates(LedgerUpdateProcessor(MAX_CONCURRENT_UPDATES, ledger))
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_stop(_post_stop)
@@ -194,6 +230,7 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
     )
     application.bot_data["settings"] = settings
     application.bot_data["typing_after"] = typing_after
+    application.bot_data["flood"] = FloodControl(settings.flood_max_messages, settings.flood_window_seconds)
     if assistant is not None:
         application.bot_data["services"] = Services(settings, assistant, ChatStore(assistant.engine), typing_after)
     for group, handler in handlers():
@@ -205,6 +242,9 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
 async def _post_init(application: BotApplication) -> None:
     """Services up, index built, command menus set, before the first update is fetched."""
     settings: Settings = application.bot_data["settings"]
+    # First, so that /healthz answers (503) while the index is built.
+    application.bot_data["health"] = await health.start(
+        settings, lambda: getattr(application.bot_data.get("services"), "assistant", None))
     if "services" not in application.bot_data:
         assistant = await blocking(Assistant.from_url, settings.sqlalchemy_url,
                                    default_language=settings.default_language)
@@ -216,6 +256,8 @@ async def _post_init(application: BotApplication) -> None:
     for lang in ("en", "fr"):
         await application.bot.set_my_commands(menu(lang), language_code=lang)
     await application.bot.set_my_commands(menu(settings.default_language))  # users of any other language
+    await admin.set_menus(application)  # each admin's chat: everyone's commands plus the admin ones
+    await alerts.start(application)  # followers' alerts: a catch-up pass now, then every ALERT_CHECK_SECONDS
     application.bot_data["index_watch"] = asyncio.create_task(_watch_index(services.assistant), name="index-watch")
     log.info("bot @%s ready (dataset version %s)", application.bot.username, services.assistant.version)
 
@@ -236,9 +278,17 @@ async def _post_stop(application: BotApplication) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    if isinstance(application.bot, LedgerBot):  # polling: confirm what was handled since the last poll
+        try:
+            await application.bot.confirm_handled()
+        except TelegramError as error:  # Telegram keeps those updates: the next start answers them again
+            log.warning("could not confirm the last handled updates: %s", error)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
+    server: health.HealthServer | None = application.bot_data.pop("health", None)
+    if server is not None:
+        await server.stop()
     services: Services | None = application.bot_data.get("services")
     if services is not None:
         services.assistant.engine.dispose()  # close pooled connections; the engine reconnects if used again
@@ -289,6 +339,7 @@ def run_bot(settings: Settings) -> int:
     if settings.webhook_url and not settings.webhook_secret:
         log.error("WEBHOOK_URL is set but WEBHOOK_SECRET is not: refusing to accept unauthenticated updates")
         return 2
+    logsafe.install(settings)  # the token, the webhook secret and the database password never reach the logs
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     application = build_application(settings)

@@ -14,9 +14,14 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# Every combining mark (accents and the like), removed by one str.translate after NFKD decomposition.
+_COMBINING = dict.fromkeys(c for c in range(0x110000) if unicodedata.combining(chr(c)))
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most text: nothing to decompose
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_COMBINING)
 
 
 def fold(text: str | None) -> str:

@@ -157,3 +157,26 @@ def test_dry_run_changes_nothing(engine, mini_dataset) -> None:  # type: ignore[
     result = apply(engine, mini_dataset, mode="replace", dry_run=True)
     assert result.dry_run and result.counts["added"] == 2
     assert _counts(engine) == (0, 0, 0)
+
+
+def test_bundled_data_is_loaded_once_by_replicas_starting_together(engine) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from bot.dataset.load import ensure_data
+
+    results: list[int] = []
+    barrier = threading.Barrier(3)
+
+    def start() -> None:
+        barrier.wait()
+        results.append(ensure_data(engine))
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [1, 1, 1]
+    with Session(engine) as session:
+        loads = session.execute(select(DataRefresh).where(DataRefresh.kind == "bundle")).scalars().all()
+    assert len(loads) == 1

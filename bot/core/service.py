@@ -99,10 +99,10 @@ class Assistant:
                 return False
             from bot.core.index import Index
             from bot.dataset.store import dataset_state, read_lean_dataset
+            from bot.db import read_snapshot
 
             with Session(self.engine) as session:
-                # The version first: if a refresh lands between the two reads, the data is newer than
-                # the version recorded, and the next check rebuilds again (never the other way round).
+                read_snapshot(session)  # the version and the data of one and the same commit
                 state = dataset_state(session)
                 stored, as_of = state.version, state.updated_at
                 dataset = read_lean_dataset(session)
