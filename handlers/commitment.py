@@ -30,7 +30,11 @@ async def commitment(update: Update, context: BotContext) -> None:
         return
     # "/commitment FR0038 9.2": the last argument is a milestone number when it looks like one.
     milestone = args.pop() if len(args) > 1 and MILESTONE.fullmatch(args[-1]) else None
-    commitment_id = " ".join(args)
+    await open_commitment(update, context, " ".join(args), milestone)
+
+
+async def open_commitment(update: Update, context: BotContext, commitment_id: str, milestone: str | None) -> None:
+    """A commitment's card, or one milestone's status (for /commitment and deep links alike)."""
 
     def ask(assistant: Assistant, turn: Turn) -> Answer:
         lang = language_of(turn, update, context)

@@ -13,10 +13,7 @@ import re
 from telegram import Update
 from telegram.helpers import create_deep_linked_url
 
-from bot.chatstate import Turn
-from bot.core.service import Assistant
-from bot.core.types import Answer
-from handlers.conversation import answer_in_chat, language_of
+from handlers.commitment import open_commitment
 from handlers.help import help_command
 from handlers.replies import plain, send
 from handlers.services import BotContext, blocking, user_language
@@ -82,11 +79,4 @@ async def start_with_payload(update: Update, context: BotContext) -> None:
         await start(update, context)
         return
     commitment_id, milestone = target
-
-    def ask(assistant: Assistant, turn: Turn) -> Answer:
-        lang = language_of(turn, update, context)
-        if milestone:
-            return assistant.ask_intent("milestone_status", commitment_id, milestone, lang=lang, context=turn.context)
-        return assistant.overview(commitment_id, lang=lang, context=turn.context)
-
-    await answer_in_chat(update, context, ask)
+    await open_commitment(update, context, commitment_id, milestone)

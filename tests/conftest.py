@@ -44,23 +44,26 @@ def sqlite_url(tmp_path: Path) -> str:
 _pg_counter = iter(range(1_000_000))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test using it runs on SQLite and on PostgreSQL (a fresh schema each time)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    base = request.getfixturevalue("postgres_url")
-    # A database per test keeps tests independent; CREATE DATABASE is fast on an idle server.
-    name = f"{base.rsplit('/', 1)[1]}_{next(_pg_counter)}"
+@pytest.fixture
+def pg_url(postgres_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (a database per test keeps tests independent;
+    CREATE DATABASE is fast on an idle server), dropped afterwards (FORCE closes what is still connected)."""
+    base, session_name = postgres_url.rsplit("/", 1)
+    name = f"{session_name}_{next(_pg_counter)}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    request.addfinalizer(lambda: _drop(name))
-    return f"{base.rsplit('/', 1)[0]}/{name}"
-
-
-def _drop(name: str) -> None:
+    url = f"{base}/{name}"
+    yield url
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using it runs on SQLite and on PostgreSQL (a fresh database each time)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_url")
 
 
 def _fresh_engine(url: str) -> Iterator[Engine]:

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
-import psycopg
 import pytest
 from adminkit import ADMIN, NEW_PAGE, BotFactory, SourceServer, fixture_bytes, served_dataset, upload
-from conftest import POSTGRES_ADMIN_URL
 from fakebotapi import FakeBotApi
 from fakebotapi.running import make_assistant, visible
 
 from bot.core.service import Assistant
-from bot.db import engine_for
 
 pytest_plugins = ("fakebotapi.harness", "adminfixtures")
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
@@ -24,15 +20,8 @@ PROPAGATION = 5.0
 
 
 @pytest.fixture
-def shared_url(postgres_url: str) -> Iterator[str]:
-    base, name = postgres_url.rsplit("/", 1)
-    name = f"{name}_admin_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as server:
-        server.execute(f'CREATE DATABASE "{name}"')
-    yield f"{base}/{name}"
-    engine_for(f"{base}/{name}").dispose()
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def shared_url(pg_url: str) -> str:
+    return pg_url
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -17,7 +16,6 @@ from fakebotapi.running import RunningBot, bot_settings, make_assistant, visible
 from sqlalchemy import text
 
 from bot.chatstate import ChatStore, Turn
-from bot.db import engine_for
 from bot.i18n import translator
 
 pytest_plugins = ("fakebotapi.harness",)  # fixture: api
@@ -27,16 +25,8 @@ SLOW_CHAT = 4301
 
 
 @pytest.fixture
-def pg_database(postgres_url: str) -> Iterator[str]:
-    base, name = postgres_url.rsplit("/", 1)
-    name = f"{name}_faults"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
-    yield url
-    engine_for(url).dispose()
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def pg_database(pg_url: str) -> str:
+    return pg_url
 
 
 class StoreWithAQueryInFlight(ChatStore):

@@ -10,14 +10,12 @@ import os
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
-from conftest import POSTGRES_ADMIN_URL
 from fakebotapi import FakeBotApi
 from fakebotapi.running import make_assistant, visible
 from prometheus_client.parser import text_string_to_metric_families
@@ -46,18 +44,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def shared_database(postgres_url: str) -> Iterator[str]:
+def shared_database(pg_url: str) -> str:
     """A PostgreSQL database with the schema and the test data, as the compose `migrate` service leaves it."""
-    base, name = postgres_url.rsplit("/", 1)
-    name = f"{name}_replicas"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
-    make_assistant(url).engine.dispose()
-    yield url
-    engine_for(url).dispose()
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    make_assistant(pg_url).engine.dispose()
+    return pg_url
 
 
 @dataclass

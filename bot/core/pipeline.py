@@ -306,17 +306,10 @@ def _spec_words(kind: str) -> frozenset[str]:
     return frozenset(w for v in aggregates._filters()[kind] for w in tokens(v))
 
 
-@functools.cache
-def _filter_words() -> frozenset[str]:
-    spec = aggregates._filters()
-    words = {w for values in spec["completion"].values() for v in values for w in tokens(v)}
-    words |= {w for kind in ("ambition", "potential_impact") for values in spec[kind].values() for v in values
-              for w in tokens(v)}
-    return frozenset(words | _spec_words("starred") | _spec_words("lead_words") | _spec_words("compare"))
-
-
 def _is_filter_word(word: str) -> bool:
-    return word in _filter_words() or fold(word) in ("made", "make", "did", "ont", "ete", "fait", "there", "were")
+    """Words of an aggregate question that filter or compare, not its topic."""
+    return word in aggregates.filter_words() or word in _spec_words("compare") \
+        or fold(word) in ("made", "make", "did", "ont", "ete", "fait", "there", "were")
 
 
 def _scope_label(reply: Reply, index: Index, f: aggregates.Filters) -> str:
