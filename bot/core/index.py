@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+from array import array
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,12 +57,20 @@ class Bm25:
     size: int
 
     @classmethod
-    def build(cls, docs: list[list[str]]) -> Bm25:
-        if not docs or not any(docs):
-            return cls(None, len(docs))
+    def build(cls, docs: Iterable[list[str]]) -> Bm25:
+        """Each document's features become vocabulary ids as it comes, so that the feature strings of 10,000
+        documents are never all alive at once (they were most of the index build's peak memory)."""
+        vocab: dict[str, int] = {}
+        ids: list[array[int]] = []  # 4 bytes a feature (a list of ints takes 8)
+        empty = True
+        for doc in docs:
+            empty = empty and not doc
+            ids.append(array("i", [vocab.setdefault(f, len(vocab)) for f in doc or ("\x00empty",)]))
+        if empty:
+            return cls(None, len(ids))
         model = bm25s.BM25()
-        model.index([d or ["\x00empty"] for d in docs], show_progress=False)
-        return cls(model, len(docs))
+        model.index((ids, vocab), show_progress=False)
+        return cls(model, len(ids))
 
     def scores(self, query: list[str]) -> np.ndarray:
         if self.model is None or not query:
@@ -141,7 +151,7 @@ class Index:
                 by_plan_number[(c.action_plan, c.number)] = cid
         vocab = vocabulary()
         area_labels = {a.key: a.label for a in dataset.policy_areas}
-        name_docs, text_docs = [], []
+        name_docs = []
         words: set[str] = set()
         for cid in ids:
             c = commitments[cid]
@@ -149,16 +159,19 @@ class Index:
                           for w in tokens(text)]
             words.update(name_words)
             name_docs.append(features(name_words))
-            texts = [*c.title.values(), *c.short_title.values(), *c.description.values(),
-                     *c.description_full.values(), *c.challenges.values(), *c.ambitions.values(),
-                     *c.roadmap.values(), *c.irm.midterm_summary.values(), *c.irm.end_summary.values()]
-            texts += [t for m in c.milestones for t in m.text.values()]
-            texts += [t for inst in (*c.lead_institutions, *c.support_institutions) for t in inst.values()]
-            for key in c.policy_areas:
-                term = vocab.term("policy_area", key)
-                texts += list(term.labels.values()) if term else list(area_labels.get(key, {}).values())
-            text_words = [w for t in texts for w in tokens(t)]
-            text_docs.append(features(text_words))
+
+        def text_docs() -> Iterator[list[str]]:  # one at a time: see Bm25.build
+            for cid in ids:
+                c = commitments[cid]
+                texts = [*c.title.values(), *c.short_title.values(), *c.description.values(),
+                         *c.description_full.values(), *c.challenges.values(), *c.ambitions.values(),
+                         *c.roadmap.values(), *c.irm.midterm_summary.values(), *c.irm.end_summary.values()]
+                texts += [t for m in c.milestones for t in m.text.values()]
+                texts += [t for inst in (*c.lead_institutions, *c.support_institutions) for t in inst.values()]
+                for key in c.policy_areas:
+                    term = vocab.term("policy_area", key)
+                    texts += list(term.labels.values()) if term else list(area_labels.get(key, {}).values())
+                yield features([w for t in texts for w in tokens(t)])
         members = {m.id: m for m in dataset.members}
         for member in members.values():
             for name in member.name.values():
@@ -180,7 +193,7 @@ class Index:
                     plans=plans, plans_by_member=dict(plans_by_member), by_prefix_number=by_prefix_number,
                     by_plan_number=by_plan_number,
                     prefixes=frozenset(p[0] for p in by_prefix_number),
-                    names=Bm25.build(name_docs), texts=Bm25.build(text_docs),
+                    names=Bm25.build(name_docs), texts=Bm25.build(text_docs()),
                     member_phrases=member_phrases, area_phrases=area_phrases,
                     corpus_words=frozenset(words), data_as_of=data_as_of,
                     position={cid: n for n, cid in enumerate(ids)},
