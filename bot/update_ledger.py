@@ -99,11 +99,22 @@ class Ledger:
 class LedgerBot(ExtBot[None]):
     """ExtBot whose get_updates confirms only handled updates (see the module doc)."""
 
-    __slots__ = ("_ledger",)
+    __slots__ = ("_ledger", "_known_below")
 
     def __init__(self, *args: Any, ledger: Ledger, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ledger = ledger
+        self._known_below = 0  # getUpdates results below this id were fetched before: not parsed again
+
+    async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        """Drop the updates fetched before from a getUpdates result before python-telegram-bot parses them: in a
+        burst, most of each result is updates still being handled (parsing them again took a tenth of the
+        bot's time). `_do_post` is the override point PTB documents (ExtBot's rate limiter uses it)."""
+        result = await super()._do_post(endpoint, data, **kwargs)
+        below = self._known_below
+        if below and endpoint == "getUpdates" and isinstance(result, list):
+            result = [u for u in result if not isinstance(u, dict) or u.get("update_id", below) >= below]
+        return result
 
     @property
     def ledger(self) -> Ledger:
@@ -118,7 +129,11 @@ class LedgerBot(ExtBot[None]):
         if ledger.open and ledger.offset(offset) < offset:  # let handling catch up before fetching more
             await ledger.wait_until(lambda: ledger.open < ledger.low_water, ledger.hold)
         sent = ledger.offset(offset)
-        updates = await super().get_updates(sent, *args, **kwargs)
+        self._known_below = offset
+        try:
+            updates = await super().get_updates(sent, *args, **kwargs)
+        finally:
+            self._known_below = 0
         new = tuple(u for u in updates if u.update_id >= offset)
         if sent < offset and not new:
             # Only updates fetched before came back (Telegram answers at once while it holds some): wait for one
