@@ -191,3 +191,42 @@ def test_json_object_has_the_contract_keys(index: Index) -> None:
     assert {"question", "lang", "intent", "commitment", "milestone", "candidates", "confidence", "text",
             "sources"} <= set(data)
     assert 0 <= data["confidence"] <= 1
+
+
+@pytest.mark.parametrize("text", ["CA-0066 ambition", "UK-0063 ambition", "UK 63 ambition"])
+def test_ids_say_nothing_of_the_language(index: Index, text: str) -> None:
+    # "ca" or "uk" inside an id are not the French "ça": the rest of the question decides (here: nothing).
+    assert ask(index, text).lang == "en"
+
+
+def test_french_words_find_an_english_only_title(index: Index) -> None:
+    # UK0063 has an English title only; the glossary bridges "bénéficiaires effectifs" and "beneficial ownership".
+    answer = ask(index, "qui pilote l'engagement sur les bénéficiaires effectifs au Royaume-Uni ?")
+    assert (answer.intent, answer.commitment, answer.lang) == ("lead_institution", "UK0063", "fr")
+
+
+def test_a_title_spelt_out_in_full_wins_over_longer_ones(index: Index) -> None:
+    answer = ask(index, "qui pilote le renforcement des capacités administratives ?")
+    assert answer.commitment == "FR0038"
+
+
+def test_ordinal_after_a_list_of_milestones_is_a_milestone(index: Index) -> None:
+    listed = ask(index, "milestones of FR0038?")
+    assert listed.intent == "milestones"
+    second = ask(index, "and the second one?", context=listed.context)
+    assert (second.intent, second.commitment, second.milestone) == ("milestone_status", "FR0038", "9.2")
+
+
+def test_count_ignores_words_about_the_bot_itself(index: Index) -> None:
+    plain = ask(index, "how many commitments does France have?")
+    asked = ask(index, "how many commitments does France have in your database?")
+    assert asked.intent == "count" and asked.text.splitlines()[0] == plain.text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("whos leadin fr0038", "lead_institution"), ("qui est le chef de fil de FR0038", "lead_institution"),
+    ("FR0038 c fini ou pas", "commitment_status"), ("what can u do", "help"),
+    ("quelles questions puis-je poser ?", "help"),
+    ("what's the completion level of FR0038 at end of term", "commitment_status")])
+def test_typed_the_way_people_type(index: Index, question: str, intent: str) -> None:
+    assert ask(index, question).intent == intent

@@ -1,5 +1,7 @@
 """The question sets, scored like ../shared/tools/score_questions.py on the bundled data: the dev set
-(copied from shared/questions) and the team's own set must each stay at or above 97%."""
+(copied from shared/questions), the team's own set, and the field set (276 questions written blind by a tester
+who saw the data but not the code; its failures were fixed, except milestones named by their content) must each
+stay at or above 97%."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.from_url(url)
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl", "field.jsonl"])
 def test_question_set(assistant: Assistant, name: str) -> None:
     items = load(name)
     right, failures = score(assistant, items)

@@ -47,7 +47,7 @@ def _expand(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
-        for size in (2, 1):
+        for size in (3, 2, 1):
             key = tuple(words[i:i + size])
             if len(key) == size and key in synonyms:
                 out.extend(synonyms[key])
@@ -176,6 +176,18 @@ def extract(question: str, index: Index) -> Entities:
             found.policy_areas.append(area)
         found.area_words.setdefault(area, set()).update(words[start:end])
     return found
+
+
+def without_ids(text: str, index: Index) -> str:
+    """The text with the commitment ids it names blanked out: "CA-0066" says nothing of the language, though
+    "ca" alone is French ("ça"). Ids written as ids: two capitals ("CA 66"), or a known prefix run together."""
+    def blank(match: re.Match[str]) -> str:
+        prefix = match.group(1)
+        together = match.group(0)[len(prefix)].isdigit()
+        an_id = (prefix.isupper() and len(prefix) == 2) or (prefix.upper() in index.prefixes and together)
+        return " " if an_id else match.group(0)
+
+    return _ID.sub(blank, text)
 
 
 def plans_matching(found: Entities, index: Index, member: str | None) -> list[str]:

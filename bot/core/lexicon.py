@@ -33,6 +33,11 @@ class Lexicon:
     synonyms: dict[tuple[str, ...], tuple[str, ...]]
     filter_words: frozenset[str]  # words of aggregate filters (data/nlu/filters.json)
     thanks: tuple[tuple[str, ...], ...]  # phrases that thank (a greeting answered "you're welcome")
+    translations: dict[str, tuple[str, ...]]  # French <-> English topic words (data/nlu/glossary.json)
+
+    def alternatives(self, word: str) -> tuple[str, ...]:
+        """The word and its equivalents in the other language."""
+        return (word, *self.translations.get(word, ()))
 
     @functools.cached_property
     def trigger_words(self) -> frozenset[str]:
@@ -80,6 +85,7 @@ def lexicon() -> Lexicon:
         latest_words=frozenset(fold(w) for w in words["latest"]),
         synonyms=synonyms,
         thanks=tuple(_words(p) for p in words["thanks"]),
+        translations=_translations(json.loads((NLU_DIR / "glossary.json").read_text(encoding="utf-8"))["pairs"]),
         filter_words=frozenset(w for phrase in _strings(json.loads((NLU_DIR / "filters.json").read_text(
             encoding="utf-8"))) for w in _words(phrase)),
     )
@@ -94,3 +100,15 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, dict):
         return [s for k, v in value.items() if not k.startswith("_") for s in _strings(v)]
     return []
+
+
+def _translations(pairs: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Each word of a group to every word of the other group, both ways."""
+    table: dict[str, set[str]] = {}
+    for french, english in pairs.items():
+        fr_words, en_words = _words(french), _words(english)
+        for word in fr_words:
+            table.setdefault(word, set()).update(w for w in en_words if w != word)
+        for word in en_words:
+            table.setdefault(word, set()).update(w for w in fr_words if w != word)
+    return {word: tuple(sorted(others)) for word, others in table.items() if others}

@@ -6,6 +6,7 @@ import functools
 
 from bot.core import aggregates, answers
 from bot.core.answers import Reply
+from bot.core.entities import without_ids
 from bot.core.index import Index
 from bot.core.language import choose, detect
 from bot.core.search import rank
@@ -24,7 +25,8 @@ SEARCH_SHOWN = 8
 def answer_question(index: Index, question: str, *, context: Context, lang: str | None,
                     preferred_lang: str | None, client_lang: str | None, default_lang: str) -> Answer:
     text = _clean(question)
-    detected = detect(text, tokens(text))
+    for_language = without_ids(text, index)
+    detected = detect(for_language, tokens(for_language))
     forced = lang if lang in ("en", "fr") else None
     # A follow-up too short to tell ("and 9.3?") keeps the conversation's language.
     reply_lang = choose(detected, forced=forced, preferred=context.lang or preferred_lang, client=client_lang,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.core.index import Index
+from bot.core.lexicon import lexicon
 from bot.core.text import features, features_of_word
 from bot.vocab import vocabulary
 
@@ -29,12 +30,15 @@ def rank(index: Index, words: list[str], *, areas: list[str] | None = None, memb
     areas = areas or []
     if not index.ids or not (words or areas):
         return []
-    scores = index.texts.scores(features(words + _area_words(areas)))
+    # Each word with its equivalents in the other language: most titles exist in English only.
+    alternatives = [lexicon().alternatives(word) for word in words]
+    translated = [a for alts in alternatives for a in alts]
+    scores = index.texts.scores(features(translated + _area_words(areas)))
     if words:
-        scores = scores + 1.5 * index.names.scores(features(words))
+        scores = scores + 1.5 * index.names.scores(features(translated))
         present = np.zeros(len(index.ids), dtype=np.float32)
-        for word in words:
-            present += index.texts.scores(list(features_of_word(word))) > 0
+        for alts in alternatives:
+            present += index.texts.scores([f for a in alts for f in features_of_word(a)]) > 0
         coverage = present / len(words)
     else:
         coverage = np.ones(len(index.ids), dtype=np.float32)

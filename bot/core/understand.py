@@ -73,7 +73,12 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
     if not words:
         return []
     area_words = area_words or {}
-    hits = index.names.top(features(words), k=40)
+    translations = lexicon().alternatives
+    # Candidates found with the words' equivalents in the other language too (English-only titles), but
+    # ranked by the words as asked: a bilingual title must not win for having both languages' words.
+    own = index.names.scores(features(words))
+    hits = [(doc, float(own[doc])) for doc, _ in index.names.top(features([a for w in words for a in translations(w)]),
+                                                                k=40)]
     if area_words:
         from bot.core.search import rank
 
@@ -91,7 +96,7 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
             continue
         names = index.name_features[doc]
         bridged = {w for area, ws in area_words.items() if area in c.policy_areas for w in ws}
-        direct = [w for w in words if any(f in names for f in features_of_word(w))]
+        direct = [w for w in words if any(f in names for a in translations(w) for f in features_of_word(a))]
         # A word found only through the policy area counts less than one in the title itself.
         found = len(direct) + 0.8 * len([w for w in words if w in bridged and w not in direct])
         coverage = found / len(words)
@@ -100,6 +105,60 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
         matches.append(Match(cid, coverage, precision, coverage + 0.3 * precision + 0.01 * bm25))
     matches.sort(key=lambda m: (-m.score, m.commitment))
     return matches[:limit]
+
+
+_SINGULAR = frozenset({"commitment", "engagement", "compromiso"})
+DOMINANT = 1.5  # a topic names one commitment when its score beats the next one's by this factor
+
+
+def _by_topic(index: Index, words: list[str], found: Entities, plans: list[str]
+              ) -> tuple[str | None, list[str], float]:
+    """A commitment asked about by what it does rather than its title ("who runs the EIG programme
+    commitment?"): the search's best hit when it clearly leads, else the leading few to choose from."""
+    from bot.core.search import rank
+
+    hits = rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)[:5]
+    if not hits:
+        if found.members and len(found.members) == 1:  # "Maroc : ambition de l'engagement sur …"
+            ids = [cid for cid, c in index.commitments.items() if c.member == found.members[0]
+                   and (not plans or c.action_plan in plans)]
+            if 1 < len(ids) <= 6:
+                return None, sorted(ids), 0.3
+            if len(ids) == 1:
+                return ids[0], [], 0.5
+        return None, [], 0.0
+    if len(hits) == 1 or hits[0][1] >= DOMINANT * hits[1][1]:
+        return hits[0][0], [], 0.55
+    close = [cid for cid, value in hits if value * DOMINANT >= hits[0][1]]
+    return None, close, 0.35
+
+
+def _milestone_choice(found: Entities, context: Context, index: Index) -> bool:
+    """'and the second one?' after a list of milestones: the second milestone of that commitment."""
+    if context.intent != "milestones" or not context.commitment or context.commitment not in index.commitments \
+            or found.milestone or found.milestone_position or len(found.words) > 5:
+        return False
+    ordinals = lexicon().ordinals
+    for word in found.words:
+        n = int(word) if word.isdigit() and len(word) <= 2 else ordinals.get(word)
+        if n:
+            found.milestone_position = n
+            return True
+    return False
+
+
+def _whole_title_asked(index: Index, commitment_id: str, words: list[str]) -> bool:
+    """Every content word of one of the commitment's titles (either language) is in the question."""
+    from bot.core.text import tokens
+
+    asked = {f for w in words for f in features_of_word(w)}
+    stopwords = lexicon().stopwords
+    c = index.commitments[commitment_id]
+    for title in (*c.title.values(), *c.short_title.values()):
+        title_words = [w for w in tokens(title) if w not in stopwords and len(w) > 1]
+        if len(title_words) >= 2 and all(features_of_word(w)[0] in asked for w in title_words):
+            return True
+    return False
 
 
 def _pick_by_field(index: Index, matches: list[Match], intent: str) -> list[Match]:
@@ -200,6 +259,9 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         chosen = _candidate_choice(found.words, context)
         if chosen:
             cid, result.confidence, result.from_context = chosen, 0.85, True
+        elif _milestone_choice(found, context, index):
+            intent = "milestone_status"
+            words = [w for w in words if w not in lexicon().ordinals]  # "second" is no title word
     if cid is None and not result.candidates and words:
         matches = title_matches(index, words, members=found.members, plans=plans, area_words=found.area_words)
         strong = [m for m in matches if m.coverage >= STRONG_TITLE]
@@ -208,7 +270,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         if strong:
             best = strong[0]
             close = [m for m in strong if m.score >= best.score - 0.12]
-            if len(close) == 1 or (len(words) >= 2 and best.precision >= 0.99 and close[1].precision < 0.99):
+            whole = [m for m in close if _whole_title_asked(index, m.commitment, words)] if len(close) > 1 else []
+            if len(whole) == 1:  # the question spells out one title in full: that one, however long the others
+                cid, result.confidence = whole[0].commitment, 0.85
+            elif len(close) == 1 or (len(words) >= 2 and best.precision >= 0.99 and close[1].precision < 0.99):
                 cid, result.confidence = best.commitment, min(0.9, 0.45 + 0.45 * best.coverage)
             else:
                 result.candidates = [m.commitment for m in close[:6]]
@@ -220,6 +285,12 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             else:
                 result.candidates = [m.commitment for m in close[:6]]
                 result.confidence = 0.35
+    wants_one = intent in ABOUT_A_COMMITMENT or (intent is None and bool(scores.get("commitment_overview"))
+                                                 and bool(_SINGULAR.intersection(found.words)))
+    names_one = bool(_SINGULAR.intersection(found.words)) or not context.commitment
+    if cid is None and not result.candidates and words and wants_one and names_one and not found.unknown_ids:
+        cid, result.candidates, result.confidence = _by_topic(index, words, found, plans)
+        intent = intent or "commitment_overview"
     if cid is None and not result.candidates and not found.unknown_ids and context.commitment \
             and context.commitment in index.commitments \
             and (intent in ABOUT_A_COMMITMENT or found.milestone or found.milestone_position):
