@@ -1,19 +1,23 @@
 """Answers in the reader's language: short and exact first, then the detail, then the source.
 
 Every sentence goes through gettext; controlled values are rendered from the vocabulary labels;
-dates, numbers and lists are formatted with babel. When a text exists only in the other language,
-it is used and the answer says so.
+dates, numbers and lists are formatted with babel. When a text exists only in another language,
+it is used and the answer says which language it is in.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.index import Index, plan_years
+from bot.core.textlang import written_in
 from bot.core.types import Button
-from bot.dataset.schema import CommitmentRecord, MilestoneRecord
-from bot.i18n import Translator, translator
+from bot.dataset.schema import CommitmentRecord, Dataset, MilestoneRecord
+from bot.i18n import SUPPORTED, Translator, translator
+from bot.textnorm import strip_accents
 from bot.vocab import vocabulary
 
 IRM_STATES = ("pending_irm_review", "no_irm_data", "not_reviewed")
@@ -22,31 +26,45 @@ OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
 
 @dataclass
 class Reply:
-    """An answer being written: lines, sources, buttons, and which texts came from the other language."""
+    """An answer being written: lines, sources, buttons, and the other languages of texts it shows."""
 
     lang: str
     lines: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
-    borrowed: set[str] = field(default_factory=set)  # languages texts were borrowed from
+    borrowed: set[str] = field(default_factory=set)  # languages (other than `lang`) of texts shown
 
     @property
     def t(self) -> Translator:
-        return translator(self.lang)
+        return answer_translator(self.lang)
 
     def add(self, line: str) -> None:
         if line:
             self.lines.append(line)
 
+    def paragraph(self, text: str) -> None:
+        """A text set apart by blank lines (a quoted summary)."""
+        if text:
+            self.lines += ["", text, ""]
+
     def text_of(self, texts: dict[str, str]) -> str:
-        """The text in the reader's language, else in the other one (noted), else any."""
-        if texts.get(self.lang):
-            return texts[self.lang]
-        for lang in (OTHER_LANGUAGE.get(self.lang, "en"), *texts):
-            if texts.get(lang):
-                self.borrowed.add(lang)
-                return texts[lang]
-        return ""
+        """The text written in the reader's language, else one in another language (the note names it).
+
+        Texts are filed under the language of the page they come from, which is not always theirs
+        (an English page gives a Spanish title): what counts is the language the text is written in."""
+        fallback: tuple[str, str] | None = None
+        for filed in dict.fromkeys((self.lang, OTHER_LANGUAGE.get(self.lang, "en"), *texts)):
+            text = texts.get(filed)
+            if not text:
+                continue
+            lang = written_in(text, filed, *(key for key, other in texts.items() if other == text and key != filed))
+            if lang == self.lang:
+                return text
+            fallback = fallback or (text, lang)
+        if fallback is None:
+            return ""
+        self.borrowed.add(fallback[1])
+        return fallback[0]
 
     def source(self, url: str | None) -> None:
         if url and url not in self.sources:
@@ -56,15 +74,68 @@ class Reply:
         t = self.t
         lines = list(self.lines)
         if self.borrowed:
-            names = t.join([_language_name(t, lang) for lang in sorted(self.borrowed)])
-            lines.append(t._("(Some of this text exists only in {languages}.)", languages=names))
+            languages = t.join([_in_language(t, lang) for lang in sorted(self.borrowed)])
+            lines.append(t._("(Some of this text exists only {languages}.)", languages=languages))
         if self.sources:
             lines.append(t._("Source: {urls}", urls=" ".join(self.sources)))
-        return "\n".join(lines)
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def _language_name(t: Translator, lang: str) -> str:
-    names = {"en": t._("English"), "fr": t._("French"), "es": t._("Spanish")}
+# -- French elision -------------------------------------------------------------------------------------
+
+_ELIDABLE = re.compile(r"\b(de|que|le|la|jusque|lorsque|puisque) \{(\w+)\}", re.IGNORECASE)
+
+
+def starts_with_vowel_sound(value: str) -> bool:
+    """'IE0014', 'UA0012', 'Irlande', 'HN0012' (read 'ache-enne'): yes; 'FR0038', 'Honduras', '2018': no.
+
+    An id or acronym is read letter by letter, so H and Y (« ache », « i grec ») sound as vowels there;
+    in a word they may not (le Honduras, le Yémen)."""
+    word = value.lstrip("«“\"'( ")
+    if not word:
+        return False
+    first = strip_accents(word[0]).lower()
+    if first in "aeiou":
+        return True
+    read_as_letters = len(word) > 1 and (word[1].isupper() or word[1].isdigit())
+    return first in "hy" and read_as_letters
+
+
+def elide(template: str, params: dict[str, object]) -> str:
+    """'Premiers résultats de {id}' with id='IE0014' → 'Premiers résultats d'{id}': "de", "que", "le", "la"
+    before a value that starts with a vowel sound."""
+
+    def one(match: re.Match[str]) -> str:
+        value = params.get(match.group(2))
+        if isinstance(value, str) and starts_with_vowel_sound(value):
+            return f"{match.group(1)[:-1]}'{{{match.group(2)}}}"
+        return match.group(0)
+
+    return _ELIDABLE.sub(one, template)
+
+
+class ElidingTranslator(Translator):
+    """The French translator of answers: its templates elide before the values put into them."""
+
+    def gettext(self, message: str, **params: object) -> str:
+        text = super().gettext(message)
+        return elide(text, params).format(**params) if params else text
+
+    _ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        text = self._catalog.ngettext(singular, plural, n)
+        return elide(text, params).format(n=self.number(n), **params)
+
+
+@functools.cache
+def answer_translator(lang: str) -> Translator:
+    return ElidingTranslator(lang) if lang == "fr" else translator(lang)
+
+
+def _in_language(t: Translator, lang: str) -> str:
+    """'in Spanish' / 'en espagnol': French repeats « en » before each language of a list."""
+    names = {"en": t._("in English"), "fr": t._("in French"), "es": t._("in Spanish")}
     return names.get(lang, lang)
 
 
@@ -96,12 +167,53 @@ def member_name(reply: Reply, index: Index, member_id: str) -> str:
     return reply.text_of(member.name) if member else member_id
 
 
-def report_names(reply: Reply, c: CommitmentRecord) -> list[str]:
-    return [reply.text_of(r) for r in c.irm.reports if r and not _is_pending_report(r)]
+def report_names(reply: Reply, index: Index, c: CommitmentRecord) -> list[str]:
+    """The names of the IRM reports on a commitment, each in the reader's language when the data has it."""
+    known = _report_names(index.dataset)
+    return [reply.text_of(known.get(next(iter(r.values())), r)) for r in c.irm.reports
+            if r and not _is_pending_report(r)]
 
 
 def _is_pending_report(report: dict[str, str]) -> bool:
     return any(vocabulary().lookup("irm_state", text, fuzzy=False) for text in report.values())
+
+
+_REPORT_NAMES: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
+
+
+def _report_names(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """Every name of an IRM report → the report's names by the language they are written in.
+
+    One report has the same names on every commitment it covers, but a commitment's page may give only
+    some of them: the French page of FR0040 gives "France Design Report 2018-2020" (its English name, left
+    untranslated), the French page of FR0038 "Rapport de conception France 2018-2020". Names given together
+    on one page are names of one report; a name that some page files under English is English."""
+    cached = _REPORT_NAMES.get(id(dataset))
+    if cached and cached[0] is dataset:
+        return cached[1]
+    reports = [r for c in dataset.commitments for r in c.irm.reports if r and not _is_pending_report(r)]
+    english = {r["en"] for r in reports if r.get("en")}
+    same: dict[str, str] = {}  # union-find: a name → a name of the same report
+
+    def root(name: str) -> str:
+        while same.setdefault(name, name) != name:
+            name = same[name]
+        return name
+
+    for r in reports:
+        first, *others = r.values()
+        for other in others:
+            same[root(other)] = root(first)
+    by_language: dict[str, dict[str, str]] = {}
+    for r in reports:
+        names = by_language.setdefault(root(next(iter(r.values()))), {})
+        for filed, name in sorted(r.items(), key=lambda item: item[0] != "en"):
+            lang = "en" if name in english else written_in(name, filed)
+            names.setdefault(lang, name)
+    table = {name: by_language[root(name)] for name in same}
+    _REPORT_NAMES.clear()
+    _REPORT_NAMES[id(dataset)] = (dataset, table)
+    return table
 
 
 def institution_names(reply: Reply, institutions: list[dict[str, str]]) -> list[str]:
@@ -182,17 +294,59 @@ def status(reply: Reply, index: Index, c: CommitmentRecord) -> None:
     reply.add(t._("{subject}: {statement}", subject=heading(reply, index, c), statement=completion_sentence(reply, c)))
     if c.status:
         reply.add(t._("Status on the OGP page: {value}.", value=label("status", c.status, reply.lang)))
-    summary = reply.text_of(c.irm.end_summary) or reply.text_of(c.irm.midterm_summary)
-    if summary:
-        reply.add(t._("IRM: {summary}", summary=_shorten(summary, 500)))
     done = [m for m in c.milestones if m.status]
     if done:
         reply.add(t._("Milestones: {list}.", list=t.join(
-            [f"{m.number} {label('completion', m.status, reply.lang).lower()}" for m in done])))
-    reports = report_names(reply, c)
+            [f"{m.number} {label('completion', m.status, reply.lang)}" for m in done])))
+    irm_summary(reply, c)
+    reports = report_names(reply, index, c)
     if reports:
         reply.add(t._("IRM reports: {reports}.", reports=t.join(reports)))
     reply.source(commitment_url(reply, c))
+
+
+def irm_summary(reply: Reply, c: CommitmentRecord) -> None:
+    """The IRM's summary of how the commitment went (end of term, else mid-term) as a quoted paragraph,
+    without the completion line it starts with when the answer has already given that level."""
+    t = reply.t
+    for texts, source, sentence in (
+            (c.irm.end_summary, t._("IRM end-of-term report"),
+             t._("Completion at the end of the action plan (IRM): {value}.")),
+            (c.irm.midterm_summary, t._("IRM mid-term report"), t._("Completion at mid-term (IRM): {value}."))):
+        text = reply.text_of(texts)
+        if not text:
+            continue
+        stated, excerpt = _summary_excerpt(text)
+        if stated and stated != completion(c)[0]:
+            reply.add(sentence.format(value=label("completion", stated, reply.lang)))
+        if excerpt:
+            reply.paragraph(t._("{source}: “{quote}”", source=source, quote=excerpt))
+        return
+
+
+_LABELLED_LINE = re.compile(r"^[^:\n]{1,40}?\s*:\s*(\S.*)$")
+_SOURCES_HEADING = re.compile(r"^\s*sources?\s*:", re.IGNORECASE)
+
+
+def _summary_excerpt(text: str, limit: int = 700) -> tuple[str | None, str]:
+    """(the completion level a summary starts with, if it does; its first paragraph of prose, in whole
+    sentences up to `limit` characters). Headings ("Context and objectives") and sources are skipped."""
+    stated = None
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        first, _, rest = paragraph.strip().partition("\n")
+        line = _LABELLED_LINE.match(first)
+        if stated is None and line and (key := vocabulary().lookup("completion", line.group(1), fuzzy=False)):
+            stated, paragraph = key, rest
+        paragraph = paragraph.strip()
+        if _SOURCES_HEADING.match(paragraph):
+            break
+        if paragraph and not _is_heading(paragraph):
+            return stated, _shorten_to_sentences(paragraph, limit)
+    return stated, ""
+
+
+def _is_heading(paragraph: str) -> bool:
+    return "\n" not in paragraph and len(paragraph) <= 80 and not paragraph.rstrip().endswith((".", "!", "?", "…"))
 
 
 def milestone_status(reply: Reply, index: Index, c: CommitmentRecord, m: MilestoneRecord) -> None:
@@ -293,7 +447,7 @@ def ambition(reply: Reply, index: Index, c: CommitmentRecord) -> None:
     if c.irm.potential_impact:
         reply.add(irm_value_sentence(reply, "potential_impact", c.irm.potential_impact,
                                      t._("Potential impact: {value}."), t._("Potential impact: {value}.")))
-    reports = report_names(reply, c)
+    reports = report_names(reply, index, c)
     if reports:
         reply.add(t._("IRM reports: {reports}.", reports=t.join(reports)))
     reply.source(commitment_url(reply, c))
@@ -349,8 +503,10 @@ def early_results(reply: Reply, index: Index, c: CommitmentRecord) -> None:
     elif c.irm.starred == "no":
         reply.add(t._("Starred: no — it was not starred."))
     elif c.irm.starred:
-        reply.add(t._("Starred: {value}.", value=label("irm_state", c.irm.starred, reply.lang)))
-    reports = report_names(reply, c)
+        reply.add(t._("Starred: not known yet ({value}).", value=label("irm_state", c.irm.starred, reply.lang)))
+    else:
+        reply.add(t._("Starred: not known — the data I have does not say whether {id} is starred.", id=c.id))
+    reports = report_names(reply, index, c)
     if reports:
         reply.add(t._("IRM reports: {reports}.", reports=t.join(reports)))
     reply.source(commitment_url(reply, c))
@@ -374,19 +530,19 @@ def dates(reply: Reply, index: Index, c: CommitmentRecord, m: MilestoneRecord | 
         return
     start = c.start or min((x.start for x in c.milestones if x.start), default=None)
     end = c.end or max((x.end for x in c.milestones if x.end), default=None)
+    plan = index.plans.get(c.action_plan or "")
+    first, last = plan_years(plan) if plan else (None, None)
     if start or end:
         subject = f"{c.id} ({reply.text_of(c.title)})"
         reply.add(t._("{subject}: {statement}", subject=subject, statement=_dates_sentence(reply, start, end)))
-    plan = index.plans.get(c.action_plan or "")
-    if plan:
-        first, last = plan_years(plan)
-        if first and last:
-            reply.add(t._("Its action plan, {plan}, runs from {start} to {end}.", plan=reply.text_of(plan.title),
-                          start=first, end=last))
-        elif not (start or end):
-            reply.add(t._("Its action plan is {plan}.", plan=reply.text_of(plan.title)))
-    if not reply.lines:
+    elif plan and first and last:
+        reply.add(t._("The data gives no start or end date for {id} ({title}) itself.", id=c.id,
+                      title=reply.text_of(c.title)))
+    else:
         reply.add(t._("The OGP page of {id} gives no dates.", id=c.id))
+    if plan and first and last:
+        reply.add(t._("{id} is part of {plan}, which runs from {start} to {end}.", id=c.id,
+                      plan=reply.text_of(plan.title), start=first, end=last))
     reply.source(commitment_url(reply, c))
 
 
@@ -395,7 +551,7 @@ def description(reply: Reply, index: Index, c: CommitmentRecord) -> None:
     reply.add(heading(reply, index, c))
     summary = reply.text_of(c.description)
     if summary:
-        reply.add(t._("Objective: {text}", text=summary))
+        reply.add(t._("{label}: {text}", label=t._("Objective"), text=without_label(summary, "Objective")))
     ambitions = reply.text_of(c.ambitions)
     if ambitions:
         reply.add(_shorten(ambitions, 600))
@@ -428,16 +584,13 @@ def action_plan(reply: Reply, index: Index, c: CommitmentRecord) -> None:
 
 def irm_reports(reply: Reply, index: Index, c: CommitmentRecord) -> None:
     t = reply.t
-    reports = report_names(reply, c)
+    reports = report_names(reply, index, c)
     if reports:
         reply.add(t.ngettext("IRM report covering {id} ({title}): {reports}.",
                              "IRM reports covering {id} ({title}): {reports}.", len(reports), id=c.id,
                              title=reply.text_of(c.title), reports=t.join(reports)))
     else:
         reply.add(t._("No IRM report covers {id} yet (pending IRM review).", id=c.id))
-    summary = reply.text_of(c.irm.end_summary) or reply.text_of(c.irm.midterm_summary)
-    if summary:
-        reply.add(t._("IRM: {summary}", summary=_shorten(summary, 400)))
     reply.source(commitment_url(reply, c))
 
 
@@ -467,9 +620,27 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def _sentence_with(text: str, words: tuple[str, ...]) -> str:
-    import re
+def _shorten_to_sentences(text: str, limit: int) -> str:
+    """Whole sentences up to `limit` characters, "…" when some were left out."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return f"{kept} …" if kept else _shorten(text, limit)
 
+
+def without_label(text: str, msgid: str) -> str:
+    """'Objective: Increased release…' → 'Increased release…': a text that starts with the label the answer
+    puts before it (`msgid` in any language of the answers, singular or plural) loses its own."""
+    names = "|".join(re.escape(translator(lang).gettext(msgid)) for lang in SUPPORTED)
+    return re.sub(rf"^\s*(?:{names})s?\s*:\s*", "", text, flags=re.IGNORECASE) or text
+
+
+def _sentence_with(text: str, words: tuple[str, ...]) -> str:
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         if any(w in sentence.lower() for w in words):
             return sentence.strip()
