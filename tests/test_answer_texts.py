@@ -1,6 +1,7 @@
 """The wording of answers, on a fixture dataset built to show each defect a blind evaluation found:
-summaries quoted whole, labels said once, dates and stars said plainly, French elision, notes that name
-the language a text really is in, and report names in the reader's language."""
+summaries quoted whole, labels said once, dates and stars said plainly, counts that agree with their
+lists, natural counts, French elision, notes that name the language a text really is in, report names
+in the reader's language, and no Telegram command in the core's answers."""
 
 from __future__ import annotations
 
@@ -184,6 +185,57 @@ def test_starred_is_always_answered(index: Index, cid: str, lang: str, expected:
     assert expected in answer.text
 
 
+# 5. A search's count and its list ---------------------------------------------------------------------------------
+
+
+def test_search_says_how_many_it_does_not_list_and_how_to_narrow(index: Index) -> None:
+    answer = ask(index, "open contracting commitments")
+    assert answer.intent == "search"
+    lines = answer.text.splitlines()
+    assert lines[0] == "10 commitments about “open contracting”:"
+    listed = [line for line in lines if line.startswith("UA")]
+    assert len(listed) == 8
+    assert lines[1 + len(listed)] == ("… and 2 more. Name a country to narrow the list, for example “commitments "
+                                      "about open contracting in Ukraine”.")
+    narrowed = ask(index, "commitments about open contracting in Ukraine")
+    assert "… and 2 more. Add words to the question to narrow the list." in narrowed.text
+
+
+def test_french_search_keeps_the_accents_of_its_topic(index: Index) -> None:
+    answer = ask(index, "engagements sur les décisions de justice", lang="fr")
+    assert "« décisions justice »" in answer.text or "« décisions de justice »" in answer.text
+
+
+# 6. Counts in natural sentences ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "lang", "expected"), [
+    ("which France 2018-2020 commitments were completed?", "en",
+     "France Action Plan 2018-2020: the only commitment assessed by the IRM has not reached the completion level "
+     "“Complete”."),
+    ("quels engagements de la France 2018-2020 ont été réalisés ?", "fr",
+     "Plan d'action France 2018-2020 : le seul engagement évalué par l'IRM n'a pas atteint le niveau "
+     "d'achèvement « Terminé »."),
+    ("which Ukraine commitments were completed?", "en",
+     "Ukraine: none of the 3 commitments assessed by the IRM have reached the completion level “Complete”."),
+    ("quels engagements de l'Ukraine ont été réalisés ?", "fr",
+     "Ukraine : aucun des 3 engagements évalués par l'IRM n'a atteint le niveau d'achèvement « Terminé »."),
+    ("which Ukraine commitments had limited completion?", "en",
+     "Ukraine: 3 of the 3 commitments assessed by the IRM have reached the completion level “Limited”."),
+])
+def test_counts_read_naturally(index: Index, question: str, lang: str, expected: str) -> None:
+    answer = ask(index, question, lang=lang)
+    assert answer.intent == "count"
+    assert answer.text.splitlines()[0] == expected
+
+
+def test_count_predicates_agree_with_their_number() -> None:
+    fr = answer_translator("fr")
+    assert fr.ngettext("is starred", "are starred", 1) == "est étoilé"
+    assert fr.ngettext("is starred", "are starred", 2) == "sont étoilés"
+    assert fr.gettext("are starred") == "n'est étoilé"  # after « aucun des … »
+
+
 # 7. French elision -----------------------------------------------------------------------------------------------
 
 
@@ -252,3 +304,16 @@ def test_french_answer_notes_a_report_name_known_only_in_english(index: Index) -
     text = ask(index, "rapports de l'IRM sur FR0050", lang="fr").text
     assert "France End-of-Term Report 2018-2020" in text
     assert "(Une partie de ce texte n'existe qu'en anglais.)" in text
+
+
+# 10. No Telegram command in the core -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_unknown_commitment_suggests_a_question_not_a_command(index: Index, lang: str) -> None:
+    for answer in (ask(index, "status of FR9999" if lang == "en" else "où en est FR9999 ?", lang=lang),
+                   answer_intent(index, "commitment_status", "FR9999", None, lang=lang, context=Context())):
+        assert "FR9999" in answer.text
+        assert "/" not in answer.text
+        assert ("“commitments about open data”" if lang == "en" else "« engagements sur les données ouvertes »") \
+            in answer.text

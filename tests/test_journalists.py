@@ -101,7 +101,7 @@ def test_which_commitments_with_a_filter(index: Index, question: str, expected: 
 def test_starred_count_gives_its_basis(index: Index) -> None:
     text = ask(index, "which France 2018-2020 commitments were starred?").text
     # FR0105's starred status is pending: 4 assessed, 1 starred.
-    assert text.startswith("France Action Plan 2018-2020: 1 of the 4 commitments assessed by the IRM are starred.")
+    assert text.startswith("France Action Plan 2018-2020: 1 of the 4 commitments assessed by the IRM is starred.")
 
 
 def test_compare_two_plans(index: Index) -> None:

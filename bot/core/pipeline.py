@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from typing import NamedTuple
 
 from bot.core import aggregates, answers
 from bot.core.answers import Reply
@@ -58,8 +60,7 @@ def answer_intent(index: Index, intent: str, commitment_id: str, milestone: str 
         cid = _canonical_id(index, commitment_id)
         if cid is None:
             reply = Reply(lang if lang in ("en", "fr") else "en")
-            reply.add(reply.t._("I do not know commitment {id}. Ids look like FR0038; try /search with words of "
-                                "its title.", id=commitment_id.strip()[:40]))
+            _unknown_commitment(reply, commitment_id.strip()[:40])
             return _answer(question=commitment_id, u=u, reply=reply, context=context)
         u.commitment = cid
         c = index.commitments[cid]
@@ -127,8 +128,7 @@ def _about_commitment(reply: Reply, index: Index, u: Understanding) -> None:
         if u.candidates:
             _candidates(reply, index, u)
         elif u.entities.unknown_ids:
-            reply.add(t._("I do not know commitment {id}. Ids look like FR0038; try /search with words of its "
-                          "title.", id=u.entities.unknown_ids[0]))
+            _unknown_commitment(reply, u.entities.unknown_ids[0])
         else:
             reply.add(t._("Which commitment do you mean? Give its id (like FR0038) or words of its title, "
                           "for example: “who leads FR0038?”"))
@@ -149,6 +149,13 @@ def _about_commitment(reply: Reply, index: Index, u: Understanding) -> None:
         answers.dates(reply, index, c, milestone)
         return
     answers.RENDERERS[u.intent](reply, index, c)
+
+
+def _unknown_commitment(reply: Reply, commitment_id: str) -> None:
+    """An id the data does not have: how to find the commitment, in words every front end understands."""
+    t = reply.t
+    reply.add(t._("I do not know commitment {id}. Ids look like FR0038. To find a commitment by its subject, "
+                  "ask for example “commitments about open data”.", id=commitment_id))
 
 
 def _candidates(reply: Reply, index: Index, u: Understanding) -> None:
@@ -199,7 +206,7 @@ def _unknown(reply: Reply, index: Index, u: Understanding) -> None:
 def _search(reply: Reply, index: Index, u: Understanding) -> None:
     t = reply.t
     hits = rank(index, u.content, areas=u.entities.policy_areas, members=u.entities.members, plans=u.plans)
-    topic = " ".join(u.content) or t.join([answers.label("policy_area", a, reply.lang)
+    topic = _as_typed(u.question, u.content) or t.join([answers.label("policy_area", a, reply.lang)
                                            for a in u.entities.policy_areas])
     if not hits:
         reply.add(t._("I found no commitment about “{topic}”.", topic=topic))
@@ -214,9 +221,33 @@ def _search(reply: Reply, index: Index, u: Understanding) -> None:
         reply.add(f"{cid} — {reply.text_of(c.title)} ({answers.member_name(reply, index, c.member)})")
         reply.buttons.append(Button(f"{cid} — {reply.text_of(c.title)}"[:60], "overview", (cid,)))
     if len(hits) > SEARCH_SHOWN:
+        _more_results(reply, index, u, topic, rest=len(hits) - SEARCH_SHOWN,
+                      member=index.commitments[hits[0][0]].member)
         reply.buttons.append(Button(t._("More"), "search", (" ".join(u.content) or topic, str(SEARCH_SHOWN))))
     if len(hits) == 1:
         u.commitment = hits[0][0]
+
+
+def _as_typed(question: str, words: list[str]) -> str:
+    """Folded words ("donnees ouvertes") as the question spells them ("données ouvertes"); a word it does
+    not spell so (corrected from a typo) stays as it is."""
+    typed = {fold(w): w.lower() for w in re.findall(r"\w+", question)}
+    return " ".join(typed.get(w, w) for w in words)
+
+
+def _more_results(reply: Reply, index: Index, u: Understanding, topic: str, *, rest: int, member: str) -> None:
+    """How many results are not listed, and how to narrow the question (the "More" button is Telegram's
+    only: the console and the command line have none)."""
+    t = reply.t
+    if u.entities.members or u.plans:
+        reply.add(t.ngettext("… and {n} more. Add words to the question to narrow the list.",
+                             "… and {n} more. Add words to the question to narrow the list.", rest))
+    else:
+        example = t._("commitments about {topic} in {member}", topic=topic,
+                      member=answers.member_name(reply, index, member))
+        reply.add(t.ngettext("… and {n} more. Name a country to narrow the list, for example “{example}”.",
+                             "… and {n} more. Name a country to narrow the list, for example “{example}”.", rest,
+                             example=example))
 
 
 def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> None:
@@ -236,10 +267,7 @@ def _count(reply: Reply, index: Index, u: Understanding, offset: int = 0) -> Non
                              where=where))
     elif f.irm_assessed_only:
         basis = aggregates.assessed(scope, f)
-        reply.add(t.ngettext("{where}: {count} of the {n} commitment assessed by the IRM {predicate}.",
-                             "{where}: {count} of the {n} commitments assessed by the IRM {predicate}.",
-                             len(basis), where=where, count=t.number(len(matching)),
-                             predicate=_predicate(reply, f)))
+        reply.add(_assessed_count(reply, f, where, count=len(matching), basis=len(basis)))
         if f.completion and basis:
             from collections import Counter
 
@@ -330,20 +358,62 @@ def _scope_label(reply: Reply, index: Index, f: aggregates.Filters) -> str:
     return label
 
 
-def _predicate(reply: Reply, f: aggregates.Filters) -> str:
+def _assessed_count(reply: Reply, f: aggregates.Filters, where: str, *, count: int, basis: int) -> str:
+    """'France Action Plan 2018-2020: 2 of the 14 commitments assessed by the IRM are starred.', with 'none of
+    the…' for 0 and 'the only commitment assessed by the IRM…' when the IRM assessed one."""
     t = reply.t
-    parts = []
+    criteria = _criteria(reply, f, count)
+    if basis == 1 and len(criteria) == 1:
+        return t._("{where}: the only commitment assessed by the IRM {predicate}.", where=where,
+                   predicate=criteria[0].positive if count else criteria[0].negative)
+    if count == 0:
+        return t.ngettext("{where}: none of the {n} commitment assessed by the IRM {predicate}.",
+                          "{where}: none of the {n} commitments assessed by the IRM {predicate}.", basis,
+                          where=where, predicate=t.join([c.none for c in criteria]))
+    return t.ngettext("{where}: {count} of the {n} commitment assessed by the IRM {predicate}.",
+                      "{where}: {count} of the {n} commitments assessed by the IRM {predicate}.", basis,
+                      where=where, count=t.number(count), predicate=t.join([c.positive for c in criteria]))
+
+
+class Criterion(NamedTuple):
+    """A filter of a count as a verb phrase, in the three forms a sentence may need."""
+
+    positive: str  # agrees with the number of commitments it is said of
+    none: str  # after "none of the…" (French negates the verb: « aucun … n'a atteint »)
+    negative: str  # said of one commitment
+
+
+def _criteria(reply: Reply, f: aggregates.Filters, count: int) -> list[Criterion]:
+    t = reply.t
+
+    def quoted(kind: str, key: str) -> str:
+        return t._("“{value}”", value=answers.label(kind, key, reply.lang))
+
+    # Each "none" form is the English plural as a message of its own, so that French can negate it.
+    criteria = []
     if f.completion:
-        parts.append(t._("reached completion {levels}", levels=t.join(
-            [answers.label("completion", k, reply.lang) for k in f.completion], style="or")))
+        levels = t.join([quoted("completion", k) for k in f.completion], style="or")
+        criteria.append(Criterion(
+            t.ngettext("has reached the completion level {levels}", "have reached the completion level {levels}",
+                       count, levels=levels),
+            t._("have reached the completion level {levels}", levels=levels),
+            t._("has not reached the completion level {levels}", levels=levels)))
     if f.starred:
-        parts.append(t._("are starred"))
+        criteria.append(Criterion(t.ngettext("is starred", "are starred", count), t._("are starred"),
+                                  t._("is not starred")))
     if f.ambition:
-        parts.append(t._("have ambition {value}", value=answers.label("ambition", f.ambition, reply.lang)))
+        value = quoted("ambition", f.ambition)
+        criteria.append(Criterion(
+            t.ngettext("has the ambition level {value}", "have the ambition level {value}", count, value=value),
+            t._("have the ambition level {value}", value=value),
+            t._("does not have the ambition level {value}", value=value)))
     if f.potential_impact:
-        parts.append(t._("have potential impact {value}",
-                         value=answers.label("potential_impact", f.potential_impact, reply.lang)))
-    return t.join(parts)
+        value = quoted("potential_impact", f.potential_impact)
+        criteria.append(Criterion(
+            t.ngettext("has the potential impact {value}", "have the potential impact {value}", count, value=value),
+            t._("have the potential impact {value}", value=value),
+            t._("does not have the potential impact {value}", value=value)))
+    return criteria
 
 
 def search_page(index: Index, query: str, *, lang: str, limit: int, offset: int):  # type: ignore[no-untyped-def]
