@@ -178,9 +178,8 @@ def _glance(facts: PageFacts, raw: RawPage, lab: Labels) -> None:
     facts.cycle = values.cycle(f.get("cycle"))
     facts.status = controlled_value(facts, "status", "status", f.get("status"))
     # Items of a '- ' list are one institution each, commas and all.
-    facts.lead = values.institutions(f.get("lead"), lab) or [item.strip(" .;") for item in raw.lists.get("involved", [])
-                                                             if not lab.is_not_applicable(item)]
-    facts.support = values.institutions(f.get("support"), lab)
+    facts.lead = _institutions(raw, "lead", lab) or _institutions(raw, "involved", lab)
+    facts.support = _institutions(raw, "support", lab)
     areas = raw.lists.get("policy_areas", []) + raw.lists.get("primary_policy_area", [])
     if f.get("primary_policy_area"):
         areas.append(f["primary_policy_area"])
@@ -210,6 +209,16 @@ def _glance(facts: PageFacts, raw: RawPage, lab: Labels) -> None:
     facts.start = values.date(f.get("start"))
     facts.end = values.date(f.get("end"))
     facts.irm_block = bool(facts.irm) or "reports" in f or "relevance" in f
+
+
+def _institutions(raw: RawPage, name: str, lab: Labels) -> list[str]:
+    """The field's names, then those of its '- ' list (one institution an item, commas and all)."""
+    names = values.institutions(raw.fields.get(name), lab)
+    for item in raw.lists.get(name, []):
+        item = item.strip(" .;")
+        if item and not lab.is_not_applicable(item) and item not in names:
+            names.append(item)
+    return names
 
 
 def controlled_value(facts: PageFacts, name: str, kind: str, text: str | None) -> str | None:

@@ -212,6 +212,7 @@ def _parse_glance(page: RawPage, lines: list[Line], i: int, lab: Labels) -> int:
     """The at-a-glance block: 'Label: value' fields, headings, the policy-area list."""
     list_mode: str | None = None  # policy_areas, or a field whose values follow as '- item' lines
     waiting: str | None = None  # a field with an empty value that may take the next line
+    continuing: str | None = None  # an institutions field whose names may go on over the next lines
     irm_seen = False
     description_word = {w for w in lab.glance_headings.wordings("description")}
     while i < len(lines):
@@ -232,7 +233,7 @@ def _parse_glance(page: RawPage, lines: list[Line], i: int, lab: Labels) -> int:
             list_mode = "policy_areas" if heading == "policy_areas" else None
             if list_mode:
                 page.lists.setdefault("policy_areas", [])
-            waiting = None
+            waiting = continuing = None
             irm_seen = irm_seen or heading in ("design", "implementation", "irm_review")
             continue
         # 'Description the State close to its citizens.': the heading run into the first line.
@@ -250,6 +251,7 @@ def _parse_glance(page: RawPage, lines: list[Line], i: int, lab: Labels) -> int:
             if name not in page.fields or (not page.fields[name] and value):
                 page.fields[name] = value
             list_mode, waiting = None, (name if not value else None)
+            continuing = name if value and name in _INSTITUTIONS else None
             irm_seen = irm_seen or name in _IRM_BLOCK
             i += 1
             continue
@@ -258,8 +260,21 @@ def _parse_glance(page: RawPage, lines: list[Line], i: int, lab: Labels) -> int:
             page.last_line = line.text
             i += 1
             continue
-        if waiting and BULLET.match(line.text):
-            page.lists.setdefault(waiting, []).append(BULLET.sub("", line.text))
+        if (waiting or continuing) and BULLET.match(line.text):
+            page.lists.setdefault(waiting or continuing or "", []).append(BULLET.sub("", line.text))
+            page.last_line = line.text
+            i += 1
+            continue
+        free = waiting or continuing
+        if free and free not in _CONTROLLED and len(line.text) <= 200 and _fields_go_on(lines, i, lab):
+            # 'Lead Institution:' with its value on the next line (HTML label and value in two blocks), or a
+            # second institution on a line of its own ('<br>' inside the value).
+            if free in _INSTITUTIONS:
+                page.fields[free] = "; ".join(v for v in (page.fields.get(free), line.text) if v)
+                continuing = free
+            elif not page.fields.get(free):
+                page.fields[free] = line.text
+            waiting = None
             page.last_line = line.text
             i += 1
             continue
@@ -274,6 +289,22 @@ def _parse_glance(page: RawPage, lines: list[Line], i: int, lab: Labels) -> int:
             return i
         i += 1  # a stray line before any field ('Inception Report: Not available' is a field)
     return i
+
+
+_INSTITUTIONS = {"lead", "support", "involved"}
+FIELDS_AHEAD = 6  # lines within which another field or heading shows a line still belongs to the fields
+
+
+def _fields_go_on(lines: list[Line], i: int, lab: Labels) -> bool:
+    """Another at-a-glance field or heading follows within a few lines: line i is a field's value, not the
+    first line of a description that has no heading."""
+    for line in lines[i + 1:i + 1 + FIELDS_AHEAD]:
+        if _is_noise(line, lab):
+            continue
+        if _label_value(line.text, lab.glance_fields) or (len(line.text) < 60 and lab.glance_headings.get(line.text)) \
+                or (len(line.text) < 90 and lab.irm_sections.get(line.text)):
+            return True
+    return False
 
 
 def _section_of(line: Line, lab: Labels, page: RawPage | None) -> tuple[str | None, str]:
