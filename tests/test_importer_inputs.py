@@ -132,6 +132,18 @@ def test_a_zip_of_pages_with_its_index_is_imported(engine):
     assert urls["FR0037"] == {"fr": "https://www.opengovpartnership.org/fr/members/france/commitments/FR0037/"}
 
 
+def test_an_index_at_the_root_of_a_zip_describes_the_zip(engine):
+    # Zipping the pages folder from inside it puts index.jsonl at the archive's root.
+    index = json.dumps({"file": "FR0037_fr_1.txt", "lang": "fr",
+                        "url": "https://opengovpartnership.org/fr/members/france/commitments/FR0037"})
+    archive = zipped({"index.jsonl": index.encode(), "FR0037_fr_1.txt": (PAGES / "FR0037_fr_1.txt").read_bytes()})
+    report = run_import(engine, [archive], actor="test", max_bytes=MB)
+    assert report.counts["added"] == 1
+    _, data = snapshot(engine)
+    assert data["commitments"][0]["urls"] == {
+        "fr": "https://www.opengovpartnership.org/fr/members/france/commitments/FR0037/"}
+
+
 @pytest.mark.parametrize(("members", "message"), [
     ({"../evil.txt": b"x"}, "pages.zip:../evil.txt: refused: a path that leaves the archive ('..')"),
     ({"/etc/passwd": b"x"}, "pages.zip:/etc/passwd: refused: an absolute path"),

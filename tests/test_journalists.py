@@ -169,3 +169,13 @@ def test_csv_export_round_trips(index: Index) -> None:
     assert first["action_plan"] == "Plan d'action France 2018-2020"
     assert first["url"] == "https://www.opengovpartnership.org/members/france/commitments/FR0101/"
     assert table[4]["completion"] == "non évalué"
+
+
+@pytest.mark.parametrize("question", ["which France commitments were partially completed?",
+                                      "engagements de la France partiellement réalisés ?"])
+def test_partially_completed_is_one_level_not_two(index: Index, question: str) -> None:
+    from bot.core.aggregates import read_filters
+    from bot.core.types import Context
+    from bot.core.understand import understand
+
+    assert read_filters(understand(index, question, Context())).completion == ["limited"]

@@ -96,7 +96,8 @@ def expand(inputs: list[InputFile], *, max_bytes: int) -> Expanded:
             out.files.append(item)
     kept = []
     for item in out.files:
-        if PurePosixPath(item.name.replace("\\", "/")).name == INDEX_NAME:
+        # "pages.zip:index.jsonl": the index at an archive's root is the archive's own.
+        if PurePosixPath(item.name.replace("\\", "/").rsplit(":", 1)[-1]).name == INDEX_NAME:
             _read_index(item, out)
         else:
             kept.append(item)
