@@ -64,3 +64,19 @@ def test_a_line_after_the_last_field_is_still_the_description() -> None:
 def facts_of_text(text: str) -> PageFacts:
     parsed = parse_file(InputFile("page.txt", text.encode()), order=0, meta={})
     return (parsed.pages or parsed.legacy)[0]
+
+
+def test_a_name_cut_short_by_a_truncated_page_never_replaces_whole_ones(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    from bot.dataset.store import read_dataset
+    from bot.importing.pipeline import run_import
+
+    # The Spanish page names two support institutions; the English one stops in the middle of the first.
+    for name in ("p06_CO0088_es_glance.txt", "p25_CO0088_en_trunc.txt"):
+        run_import(sqlite_engine, [InputFile(name, (PAGES / name).read_bytes())], actor="test", max_bytes=2 ** 20)
+    with Session(sqlite_engine) as session:
+        record = next(c for c in read_dataset(session).commitments if c.id == "CO0088")
+    assert [i.get("es") for i in record.support_institutions] == ["Departamento Nacional de Planeación",
+                                                                  "Transparencia por Colombia"]
+    assert not any("Depart" in i.get("en", "") for i in record.support_institutions)

@@ -50,6 +50,7 @@ class PageFacts:
     retrieved_at: datetime | None = None
     partial: bool = False
     partial_reason: str | None = None
+    cut_field: str | None = None  # the at-a-glance field the page stops in, its value maybe cut short
     identified_by: str | None = None
     title: str | None = None
     number: str | None = None
@@ -164,6 +165,8 @@ def from_page(raw: RawPage, *, lang: str | None = None, url: str | None = None, 
     facts.url = normalise_url(url, cid) or page_url(member, cid or "", lang)
     reason = cut_reason(raw, lab)
     facts.partial, facts.partial_reason = reason is not None, reason
+    if reason and raw.section == "glance":
+        facts.cut_field = _cut_field(raw)
     _glance(facts, raw, lab)
     _description(facts, raw)
     _irm_sections(facts, raw)
@@ -209,6 +212,12 @@ def _glance(facts: PageFacts, raw: RawPage, lab: Labels) -> None:
     facts.start = values.date(f.get("start"))
     facts.end = values.date(f.get("end"))
     facts.irm_block = bool(facts.irm) or "reports" in f or "relevance" in f
+
+
+def _cut_field(raw: RawPage) -> str | None:
+    """A page cut inside its at-a-glance block: the field on its last line may be cut mid-word ("National
+    Planning Depart"). The merge then lets it fill a gap but never replace names another page gave."""
+    return next((name for name, value in raw.fields.items() if value and raw.last_line.endswith(value)), None)
 
 
 def _institutions(raw: RawPage, name: str, lab: Labels) -> list[str]:

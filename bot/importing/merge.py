@@ -160,12 +160,21 @@ def overlay(record: dict[str, Any] | None, facts: PageFacts, plan_id: str | None
     text(record, "source_text", facts.source_text)
     if facts.identified_by and (newer or not record["identified_by"]):
         record["identified_by"] = facts.identified_by[:200]
-    record["lead_institutions"] = _names(record["lead_institutions"], facts.lead, lang, newer, warn,
+    def whole(field: str, names: list[str], stored: list[dict[str, str]]) -> list[str]:
+        """The page's names, unless the page stops in that field and they would replace stored ones: a name
+        cut short ("National Planning Depart") never replaces whole ones. It may still pair with them."""
+        pairs = len(names) == len(stored) and not any(d.get(lang) for d in stored)
+        return [] if facts.cut_field == field and stored and not pairs else names
+
+    record["lead_institutions"] = _names(record["lead_institutions"],
+                                         whole("lead", facts.lead, record["lead_institutions"]), lang, newer, warn,
                                          f"{facts.commitment_id} lead institutions")
-    record["support_institutions"] = _names(record["support_institutions"], facts.support, lang, newer, warn,
-                                            f"{facts.commitment_id} support institutions")
+    record["support_institutions"] = _names(record["support_institutions"],
+                                            whole("support", facts.support, record["support_institutions"]), lang,
+                                            newer, warn, f"{facts.commitment_id} support institutions")
     irm = record["irm"]
-    irm["reports"] = _names(irm["reports"], facts.reports, lang, newer, warn, f"{facts.commitment_id} IRM reports")
+    irm["reports"] = _names(irm["reports"], whole("reports", facts.reports, irm["reports"]), lang, newer, warn,
+                            f"{facts.commitment_id} IRM reports")
     # A newer page that shows its IRM block speaks for every IRM field: one it no longer shows is no
     # longer pending (OGP's newer layout drops 'Starred' and 'Potential Impact').
     for key in IRM_FIELDS:
