@@ -13,12 +13,12 @@ Times are taken by the fake Bot API (one monotonic clock): queued, and sendMessa
 Telegram lets a bot send about 30 messages per second; the bench lifts the rate limiter's overall cap (it
 stays in the path) to measure what the bot can do, not what Telegram allows.
 
-Measured on the 2-core development machine (bundled data, SQLite): about 370 updates/s in a burst with the
-aiohttp transport (180/s with PTB's default httpx one); at 200/s, p50 about 6 ms and p99 about 20 ms. The bot
-process is then CPU-bound on one core (the fake uses a fifth of the other): per update, python-telegram-bot
-with the aiohttp transport and our handlers take about 1 ms (928/s with database and core stubbed out,
-event loop only), the core 0.3 ms, the database 0.5 ms, and handing work to threads the rest. More than
-that takes more processes: replicas behind the webhook.
+Measured on the 2-core development machine (bundled data, SQLite, aiohttp transport): about 500 updates/s in a
+burst; at 200/s, p50 about 12 ms and p99 about 50 ms. The bot process is then CPU-bound on one core (the fake
+uses a fifth of the other): python-telegram-bot's parsing of each Update and each sendMessage result into
+objects and its dispatch take about half of it, the database turn and the core the rest. On a slower VM of the
+same kind (a Python loop 3-4 times slower) the same code gives about 130 updates/s. More than one core's worth
+takes more processes: replicas behind the webhook (bench.replicas).
 """
 
 from __future__ import annotations
