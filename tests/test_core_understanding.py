@@ -230,3 +230,11 @@ def test_count_ignores_words_about_the_bot_itself(index: Index) -> None:
     ("what's the completion level of FR0038 at end of term", "commitment_status")])
 def test_typed_the_way_people_type(index: Index, question: str, intent: str) -> None:
     assert ask(index, question).intent == intent
+
+
+@pytest.mark.parametrize("question", ["Has the EIG alumni network been created?",
+                                      "le réseau d'anciens a-t-il été créé ?"])
+def test_a_milestone_named_by_its_content(index: Index, question: str) -> None:
+    # "EIG" is in both milestones: only the words of one milestone alone ("alumni network") point to it.
+    answer = ask(index, question)
+    assert (answer.intent, answer.commitment, answer.milestone) == ("milestone_status", "FR0038", "9.2")

@@ -41,7 +41,7 @@ class Entities:
         return bool(self.years or self.year or self.plan_ordinal or self.plan_latest)
 
 
-def _expand(words: list[str]) -> list[str]:
+def expand_synonyms(words: list[str]) -> list[str]:
     """Abbreviations and spelling variants (data/nlu/words.json synonyms)."""
     synonyms = lexicon().synonyms
     out: list[str] = []
@@ -88,7 +88,7 @@ def _mark(words: list[str], consumed: set[int], text: str) -> None:
 def extract(question: str, index: Index) -> Entities:
     lex = lexicon()
     raw_words = tokens(question)
-    expanded = _expand(raw_words)
+    expanded = expand_synonyms(raw_words)
     # Typo correction costs a fuzzy look-up per unknown word: a question has few; pasted text has many.
     words = [index.correct(w) for w in expanded[:MAX_CORRECTED]] + expanded[MAX_CORRECTED:]
     found = Entities(words=words)

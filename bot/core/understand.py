@@ -310,6 +310,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             intent = "commitment_overview"
         elif (words or found.policy_areas) and _has_hits(index, words, found, plans):
             intent = "search"
+            named = _milestone_by_content(index, words, found, plans)
+            if named:  # "has the EIG alumni network been created?": one milestone of one commitment
+                intent, (cid, found.milestone) = "milestone_status", named
+                result.confidence = 0.6
         elif plans and not words:
             intent = "count"  # "the second action plan of France": the plan and its commitments
         else:
@@ -328,6 +332,35 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     elif intent == "unknown":
         result.confidence = 0.1
     return result
+
+
+MILESTONE_WORDS_MIN = 2  # words of the question found in one milestone's text and in no other's
+
+
+def _milestone_by_content(index: Index, words: list[str], found: Entities, plans: list[str]
+                          ) -> tuple[str, str] | None:
+    """A topic that only one commitment has, said in the words of one of its milestones: (commitment,
+    milestone number). Only words found in that milestone and in no other of the commitment's count (the
+    programme's name is in all of them), and two are needed, so that a plain topic search stays a search."""
+    from bot.core.entities import expand_synonyms
+    from bot.core.search import rank
+    from bot.core.text import tokens
+
+    hits = rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)
+    if len(hits) != 1:
+        return None
+    commitment = index.commitments[hits[0][0]]
+    asked = {features_of_word(a)[0]: w for w in words for a in lexicon().alternatives(w)}
+    matched = []
+    for m in commitment.milestones:
+        stems = {features_of_word(t)[0] for text in m.text.values() for t in expand_synonyms(tokens(text))}
+        matched.append((m.number, {asked[f] for f in stems if f in asked}))
+    counts = [(len({w for w in ws if not any(w in other for n, other in matched if n != number)}), number)
+              for number, ws in matched]
+    counts.sort(reverse=True)
+    if not counts or counts[0][0] < MILESTONE_WORDS_MIN or (len(counts) > 1 and counts[1][0] > 0):
+        return None
+    return commitment.id, counts[0][1]
 
 
 def _has_hits(index: Index, words: list[str], found: Entities, plans: list[str]) -> bool:
