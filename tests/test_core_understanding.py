@@ -238,3 +238,40 @@ def test_a_milestone_named_by_its_content(index: Index, question: str) -> None:
     # "EIG" is in both milestones: only the words of one milestone alone ("alumni network") point to it.
     answer = ask(index, question)
     assert (answer.intent, answer.commitment, answer.milestone) == ("milestone_status", "FR0038", "9.2")
+
+
+def test_the_same_question_about_another_commitment(index: Index) -> None:
+    first = ask(index, "who leads FR0038?")
+    again = ask(index, "and UK0063?", context=first.context)
+    assert (again.intent, again.commitment) == ("lead_institution", "UK0063")
+    other = ask(index, "same for UK0063", context=first.context)
+    assert (other.intent, other.commitment) == ("lead_institution", "UK0063")
+
+
+def test_the_same_count_for_another_member(index: Index) -> None:
+    first = ask(index, "how many commitments does France have?")
+    again = ask(index, "et pour le Royaume-Uni ?", context=first.context)
+    assert again.intent == "count" and "UK0063" in again.text
+
+
+@pytest.mark.parametrize("question", ["engagements royaume-uni", "uk commitments"])
+def test_a_member_and_commitments_is_the_members_list(index: Index, question: str) -> None:
+    answer = ask(index, question)
+    assert answer.intent == "count" and "UK0063" in answer.text
+
+
+def test_a_member_with_one_commitment_names_it(index: Index) -> None:
+    answer = ask(index, "qui pilote l'engagement du Royaume-Uni ?")
+    assert (answer.intent, answer.commitment) == ("lead_institution", "UK0063")
+
+
+def test_polite_filler_is_no_topic(index: Index) -> None:
+    plain = ask(index, "how many commitments does France have?")
+    polite = ask(index, "Could you kindly confirm the number of commitments included for France as recorded?")
+    assert polite.intent == "count" and polite.text.splitlines()[0] == plain.text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "lang"), [("engagemnt lanceurs dalerte", "fr"),
+                                                ("whistleblowers commitments", "en")])
+def test_topic_words_tell_the_language(index: Index, question: str, lang: str) -> None:
+    assert ask(index, question).lang == lang

@@ -16,6 +16,11 @@ from bot.core.service import Assistant
 from tests.scoring import load, score
 
 MIN_SHARE = 0.97
+# field2.jsonl: a second blind tester's 172 questions and 21 conversations (journalists, citizens on a phone,
+# points of contact), written after the first set's fixes: 141/172 and 9/21 as first scored, 154/172 and 18/21
+# (89.1% of 193) once its commonest failures were fixed. What still fails is listed in that session's closing
+# note. A floor against regressions, not a goal.
+MIN_SHARE_OF = {"field2.jsonl": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +29,14 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.from_url(url)
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl", "field.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl", "field.jsonl", "field2.jsonl"])
 def test_question_set(assistant: Assistant, name: str) -> None:
     items = load(name)
     right, failures = score(assistant, items)
     share = right / len(items)
     print(f"{name}: {right}/{len(items)} = {100 * share:.1f}%")
-    assert share >= MIN_SHARE, f"{name}: {100 * share:.1f}% < {100 * MIN_SHARE:.0f}%\n" + "\n".join(failures)
+    floor = MIN_SHARE_OF.get(name, MIN_SHARE)
+    assert share >= floor, f"{name}: {100 * share:.1f}% < {100 * floor:.0f}%\n" + "\n".join(failures)
 
 
 def test_own_set_is_large_and_covers_every_intent() -> None:

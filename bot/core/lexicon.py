@@ -73,11 +73,16 @@ def lexicon() -> Lexicon:
             for phrase in spec.get(lang, []):
                 triggers.append(Trigger(intent, _words(phrase), weight, lang))
     synonyms = {_words(k): _words(v) for k, v in words["synonyms"].items() if not k.startswith("_")}
+    glossary = json.loads((NLU_DIR / "glossary.json").read_text(encoding="utf-8"))["pairs"]
+    # The glossary's words of one language only are clues of that language ("lanceurs", "whistleblowers").
+    topic_words = {"fr": {w for k in glossary for w in _words(k)},
+                   "en": {w for v in glossary.values() for w in _words(v)}}
+    both = topic_words["fr"] & topic_words["en"]
     return Lexicon(
         triggers=tuple(triggers),
         stopwords=frozenset(w for lang in ("en", "fr") for p in words["stopwords"][lang] for w in _words(p)),
         markers={lang: frozenset(w for p in words["language_markers"][lang] for w in _words(p))
-                 for lang in ("en", "fr")},
+                 | frozenset(topic_words[lang] - both) for lang in ("en", "fr")},
         commitment_words=frozenset(fold(w) for w in words["commitment_words"]),
         milestone_words=frozenset(fold(w) for w in words["milestone_words"]),
         plan_words=frozenset(fold(w) for w in words["plan_words"]),
@@ -85,7 +90,7 @@ def lexicon() -> Lexicon:
         latest_words=frozenset(fold(w) for w in words["latest"]),
         synonyms=synonyms,
         thanks=tuple(_words(p) for p in words["thanks"]),
-        translations=_translations(json.loads((NLU_DIR / "glossary.json").read_text(encoding="utf-8"))["pairs"]),
+        translations=_translations(glossary),
         filter_words=frozenset(w for phrase in _strings(json.loads((NLU_DIR / "filters.json").read_text(
             encoding="utf-8"))) for w in _words(phrase)),
     )

@@ -108,6 +108,22 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
 
 
 _SINGULAR = frozenset({"commitment", "engagement", "compromiso"})
+_PLURAL = frozenset({"commitments", "engagements", "compromisos"})
+_FOLLOW_UP = frozenset({"and", "et", "same", "idem", "also", "aussi", "pour", "for", "about", "y"})
+
+
+def _same_question_again(found: Entities, words: list[str], context: Context) -> str | None:
+    """'and US0072?', 'same for FR0037', 'et pour le Maroc ?': the previous question about another commitment
+    or member. Only short questions with nothing else asked."""
+    if not context.intent or set(words) - _FOLLOW_UP or len(found.words) > 6 \
+            or not _FOLLOW_UP.intersection(found.words[:2]):
+        return None
+    if found.commitment_ids and context.intent in ABOUT_A_COMMITMENT - {"commitment_overview", "milestone_status"}:
+        return context.intent
+    if found.members and not found.commitment_ids and context.intent == "count":
+        return "count"
+    return None
+
 DOMINANT = 1.5  # a topic names one commitment when its score beats the next one's by this factor
 
 
@@ -117,7 +133,7 @@ def _by_topic(index: Index, words: list[str], found: Entities, plans: list[str]
     commitment?"): the search's best hit when it clearly leads, else the leading few to choose from."""
     from bot.core.search import rank
 
-    hits = rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)[:5]
+    hits = rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)[:5] if words else []
     if not hits:
         if found.members and len(found.members) == 1:  # "Maroc : ambition de l'engagement sur …"
             ids = [cid for cid, c in index.commitments.items() if c.member == found.members[0]
@@ -225,12 +241,15 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     words = content_words(found, scores)
     plans = plans_matching(found, index, found.members[0] if found.members else None) if found.plan_named else []
     has_topic = bool(words or found.policy_areas)
-    intent = _choose_intent(scores, found, has_topic)
+    intent = _choose_intent(scores, found, has_topic) or _same_question_again(found, words, context)
     result = Understanding(intent=intent or "unknown", lang_words=found.words, entities=found, content=words,
                            plans=plans, question=question)
-    if intent is None and not found.commitment_ids and {"commitments", "engagements"}.intersection(found.words) \
-            and has_topic and not found.number:
+    plural = bool(_PLURAL.intersection(found.words))
+    if intent is None and not found.commitment_ids and plural and has_topic and not found.number:
         intent = result.intent = "search"  # plural "commitments" with a topic: a list, not one title
+    if intent is None and not found.commitment_ids and not has_topic and not found.number \
+            and (found.members or plans) and (plural or len(found.words) <= 3):
+        intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
     if intent in ("count", "search"):
         result.confidence = min(0.95, 0.6 + 0.1 * scores.get(intent))
         return result
@@ -291,6 +310,11 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if cid is None and not result.candidates and words and wants_one and names_one and not found.unknown_ids:
         cid, result.candidates, result.confidence = _by_topic(index, words, found, plans)
         intent = intent or "commitment_overview"
+    if cid is None and len(result.candidates) == 1:  # one candidate is no choice to offer
+        cid, result.candidates, result.confidence = result.candidates[0], [], max(result.confidence, 0.5)
+    if cid is None and not result.candidates and not words and intent in ABOUT_A_COMMITMENT and found.members:
+        # "qui pilote l'engagement du Burkina Faso ?": a member with one commitment, or a few to choose from
+        cid, result.candidates, result.confidence = _by_topic(index, [], found, plans)
     if cid is None and not result.candidates and not found.unknown_ids and context.commitment \
             and context.commitment in index.commitments \
             and (intent in ABOUT_A_COMMITMENT or found.milestone or found.milestone_position):
