@@ -275,3 +275,14 @@ def test_polite_filler_is_no_topic(index: Index) -> None:
                                                 ("whistleblowers commitments", "en")])
 def test_topic_words_tell_the_language(index: Index, question: str, lang: str) -> None:
     assert ask(index, question).lang == lang
+
+
+def test_words_of_the_title_are_no_cues(index: Index) -> None:
+    # "capacity building" names FR0038; "building" must not count, and "who leads" is what is asked.
+    answer = ask(index, "who leads the administrative capacity building commitment?")
+    assert (answer.intent, answer.commitment) == ("lead_institution", "FR0038")
+
+
+def test_the_irm_named_as_a_source_is_no_question_about_reports(index: Index) -> None:
+    answer = ask(index, "Was FR0038 considered verifiable by the Independent Reporting Mechanism?")
+    assert (answer.intent, answer.commitment) == ("verifiability", "FR0038")

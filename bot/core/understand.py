@@ -345,6 +345,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if intent == "milestone_status" and cid is None and found.milestone and not result.candidates:
         # "9.2" alone names a milestone number, not a commitment: ask which commitment.
         result.confidence = 0.3
+    if cid and not found.commitment_ids and not result.from_context and intent in ABOUT_A_COMMITMENT:
+        intent = _without_title_cues(index, cid, found, scores, intent)
     result.intent = intent
     result.commitment = cid
     if cid:
@@ -385,6 +387,23 @@ def _milestone_by_content(index: Index, words: list[str], found: Entities, plans
     if not counts or counts[0][0] < MILESTONE_WORDS_MIN or (len(counts) > 1 and counts[1][0] > 0):
         return None
     return commitment.id, counts[0][1]
+
+
+def _without_title_cues(index: Index, cid: str, found: Entities, scores: IntentScores, intent: str) -> str:
+    """A commitment named by its title: the title's own words are no cues ("which institutions lead the
+    commitment on Reconciliation and Open Government?" asks who leads, not for early results)."""
+    from bot.core.text import tokens
+
+    c = index.commitments[cid]
+    title = {features_of_word(w)[0] for text in (*c.title.values(), *c.short_title.values()) for w in tokens(text)}
+    stopwords = lexicon().stopwords
+    in_title = {i for i in scores.positions
+                if found.words[i] not in stopwords and features_of_word(found.words[i])[0] in title}
+    if not in_title:
+        return intent
+    rescored = score(found.words, skip=found.consumed | in_title)
+    asked, _ = rescored.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
+    return asked or "commitment_overview"
 
 
 def _has_hits(index: Index, words: list[str], found: Entities, plans: list[str]) -> bool:
