@@ -332,9 +332,9 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             intent = "greeting"
         elif scores.get("commitment_overview") and found.unknown_ids:
             intent = "commitment_overview"
-        elif (words or found.policy_areas) and _has_hits(index, words, found, plans):
+        elif (words or found.policy_areas) and (hits := _topic_hits(index, words, found, plans)):
             intent = "search"
-            named = _milestone_by_content(index, words, found, plans)
+            named = _milestone_by_content(index, words, hits)
             if named:  # "has the EIG alumni network been created?": one milestone of one commitment
                 intent, (cid, found.milestone) = "milestone_status", named
                 result.confidence = 0.6
@@ -363,16 +363,13 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
 MILESTONE_WORDS_MIN = 2  # words of the question found in one milestone's text and in no other's
 
 
-def _milestone_by_content(index: Index, words: list[str], found: Entities, plans: list[str]
-                          ) -> tuple[str, str] | None:
+def _milestone_by_content(index: Index, words: list[str], hits: list[tuple[str, float]]) -> tuple[str, str] | None:
     """A topic that only one commitment has, said in the words of one of its milestones: (commitment,
     milestone number). Only words found in that milestone and in no other of the commitment's count (the
     programme's name is in all of them), and two are needed, so that a plain topic search stays a search."""
     from bot.core.entities import expand_synonyms
-    from bot.core.search import rank
     from bot.core.text import tokens
 
-    hits = rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)
     if len(hits) != 1:
         return None
     commitment = index.commitments[hits[0][0]]
@@ -406,10 +403,10 @@ def _without_title_cues(index: Index, cid: str, found: Entities, scores: IntentS
     return asked or "commitment_overview"
 
 
-def _has_hits(index: Index, words: list[str], found: Entities, plans: list[str]) -> bool:
+def _topic_hits(index: Index, words: list[str], found: Entities, plans: list[str]) -> list[tuple[str, float]]:
     from bot.core.search import rank
 
-    return bool(rank(index, words, areas=found.policy_areas, members=found.members, plans=plans))
+    return rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)
 
 
 def _resolve_milestone(commitment: CommitmentRecord, found: Entities, result: Understanding) -> None:
