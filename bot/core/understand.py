@@ -124,6 +124,7 @@ def _same_question_again(found: Entities, words: list[str], context: Context) ->
         return "count"
     return None
 
+
 DOMINANT = 1.5  # a topic names one commitment when its score beats the next one's by this factor
 
 
@@ -131,9 +132,7 @@ def _by_topic(index: Index, words: list[str], found: Entities, plans: list[str]
               ) -> tuple[str | None, list[str], float]:
     """A commitment asked about by what it does rather than its title ("who runs the EIG programme
     commitment?"): the search's best hit when it clearly leads, else the leading few to choose from."""
-    from bot.core.search import rank
-
-    hits = rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)[:5] if words else []
+    hits = _topic_hits(index, words, found, plans)[:5] if words else []
     if not hits:
         if found.members and len(found.members) == 1:  # "Maroc : ambition de l'engagement sur …"
             ids = [cid for cid, c in index.commitments.items() if c.member == found.members[0]
@@ -163,18 +162,20 @@ def _milestone_choice(found: Entities, context: Context, index: Index) -> bool:
     return False
 
 
-def _whole_title_asked(index: Index, commitment_id: str, words: list[str]) -> bool:
-    """Every content word of one of the commitment's titles (either language) is in the question."""
+def _title_stems(c: CommitmentRecord) -> list[list[str]]:
+    """The stems of the content words of each of the commitment's titles and short titles (any language)."""
     from bot.core.text import tokens
 
-    asked = {f for w in words for f in features_of_word(w)}
     stopwords = lexicon().stopwords
-    c = index.commitments[commitment_id]
-    for title in (*c.title.values(), *c.short_title.values()):
-        title_words = [w for w in tokens(title) if w not in stopwords and len(w) > 1]
-        if len(title_words) >= 2 and all(features_of_word(w)[0] in asked for w in title_words):
-            return True
-    return False
+    return [[features_of_word(w)[0] for w in tokens(title) if w not in stopwords and len(w) > 1]
+            for title in (*c.title.values(), *c.short_title.values())]
+
+
+def _whole_title_asked(index: Index, commitment_id: str, words: list[str]) -> bool:
+    """Every content word of one of the commitment's titles (either language) is in the question."""
+    asked = {f for w in words for f in features_of_word(w)}
+    return any(len(stems) >= 2 and all(f in asked for f in stems)
+               for stems in _title_stems(index.commitments[commitment_id]))
 
 
 def _pick_by_field(index: Index, matches: list[Match], intent: str) -> list[Match]:
@@ -304,9 +305,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             else:
                 result.candidates = [m.commitment for m in close[:6]]
                 result.confidence = 0.35
+    singular = bool(_SINGULAR.intersection(found.words))
     wants_one = intent in ABOUT_A_COMMITMENT or (intent is None and bool(scores.get("commitment_overview"))
-                                                 and bool(_SINGULAR.intersection(found.words)))
-    names_one = bool(_SINGULAR.intersection(found.words)) or not context.commitment
+                                                 and singular)
+    names_one = singular or not context.commitment
     if cid is None and not result.candidates and words and wants_one and names_one and not found.unknown_ids:
         cid, result.candidates, result.confidence = _by_topic(index, words, found, plans)
         intent = intent or "commitment_overview"
@@ -389,13 +391,8 @@ def _milestone_by_content(index: Index, words: list[str], hits: list[tuple[str, 
 def _without_title_cues(index: Index, cid: str, found: Entities, scores: IntentScores, intent: str) -> str:
     """A commitment named by its title: the title's own words are no cues ("which institutions lead the
     commitment on Reconciliation and Open Government?" asks who leads, not for early results)."""
-    from bot.core.text import tokens
-
-    c = index.commitments[cid]
-    title = {features_of_word(w)[0] for text in (*c.title.values(), *c.short_title.values()) for w in tokens(text)}
-    stopwords = lexicon().stopwords
-    in_title = {i for i in scores.positions
-                if found.words[i] not in stopwords and features_of_word(found.words[i])[0] in title}
+    title = {f for stems in _title_stems(index.commitments[cid]) for f in stems}
+    in_title = {i for i in scores.positions if features_of_word(found.words[i])[0] in title}
     if not in_title:
         return intent
     rescored = score(found.words, skip=found.consumed | in_title)
