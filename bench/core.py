@@ -11,12 +11,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.common.paths import BUNDLED_DATASET
 from bot.core.service import Assistant
 from bot.core.types import Context
 from bot.dataset.load import apply
 from bot.dataset.reader import read_dataset_file
-from bot.db import engine_for
-from bot.paths import BUNDLED_DATASET
+from bot.storage.db import engine_for
 
 BUNDLED_QUESTIONS = [
     "what is the status of FR0038 milestone 9.2?", "Quel est l'état d'avancement du jalon 9.2 de FR0038 ?",

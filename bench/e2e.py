@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.telegram_app import MAX_CONCURRENT_UPDATES, build_application, default_transport, running  # noqa: E402
+from bot.telegram.app import MAX_CONCURRENT_UPDATES, build_application, default_transport, running  # noqa: E402
 from tests.fakebotapi.running import make_assistant  # noqa: E402
 
 TOKEN = "123456:TEST-token"  # the fake's default
@@ -118,7 +118,7 @@ async def _drive(api: FakeApiProcess, chats: int, per_chat: int, first_chat: int
 
 async def _run(burst_chats: int, per_chat: int, paced_rate: float, paced_seconds: float, transport: str
                ) -> dict[str, Any]:
-    from bot.config import load_settings
+    from bot.common.config import load_settings
 
     async with FakeApiProcess() as api:
         with tempfile.TemporaryDirectory() as folder:

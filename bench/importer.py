@@ -11,10 +11,10 @@ import gc
 import json
 import time
 
+from bot.common.paths import DATA_DIR
 from bot.importing import values
 from bot.importing.pipeline import assemble, parse_file
 from bot.importing.sources import InputFile, expand, read_paths
-from bot.paths import DATA_DIR
 
 PAGES = DATA_DIR / "sources" / "ogp_pages"
 TARGET = 1000.0

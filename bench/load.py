@@ -14,7 +14,7 @@ answered exactly once.
 
 Like bench.e2e, the run lifts AIORateLimiter's overall cap of about 30 messages/s (it stays in the path, and
 retries 429s): it measures what the bot can do, not what Telegram allows. The fake injects faults Telegram
-cannot have acted on (bot.telegram_retry says why the bot repeats those calls and not the others).
+cannot have acted on (bot.botapi.retry says why the bot repeats those calls and not the others).
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.e2e import FakeApiProcess  # noqa: E402
-from bot.config import load_settings  # noqa: E402
+from bot.common.config import load_settings  # noqa: E402
 from bot.core.service import Assistant  # noqa: E402
-from bot.telegram_app import build_application, default_transport, running  # noqa: E402
+from bot.telegram.app import build_application, default_transport, running  # noqa: E402
 from handlers.replies import split_paragraphs  # noqa: E402
 from tests.fakebotapi.running import make_assistant  # noqa: E402
 

@@ -72,8 +72,8 @@ def replica() -> int:
     """`ogp-bot run` in webhook mode (settings from the environment), without Telegram's overall cap."""
     from telegram.ext import AIORateLimiter
 
-    from bot.config import load_settings
-    from bot.telegram_app import build_application, webhook_options
+    from bot.common.config import load_settings
+    from bot.telegram.app import build_application, webhook_options
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -183,7 +183,7 @@ async def drive(api: FakeApiProcess, replicas: list[Replica], session: aiohttp.C
 async def propagate(url: str, replicas: list[Replica], session: aiohttp.ClientSession) -> float:
     """Seconds from a refresh committed to every replica answering from it."""
     from bot.dataset.load import apply
-    from bot.db import engine_for
+    from bot.storage.db import engine_for
 
     result = await asyncio.to_thread(apply, engine_for(url), lambda stored: stored, mode="replace", actor="bench",
                                      kind="refresh")
@@ -208,7 +208,7 @@ async def database(size: int | None):  # type: ignore[no-untyped-def]
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     try:
         from bot.dataset.load import apply, ensure_data
-        from bot.db import engine_for
+        from bot.storage.db import engine_for
 
         engine = engine_for(url)  # what the compose `migrate` service does
         if size:

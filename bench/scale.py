@@ -56,7 +56,7 @@ def _percentile(values: list[float], q: float) -> float:
 def child_import(url: str, size: int) -> dict[str, Any]:
     from bench.synthetic import generate
     from bot.dataset.load import apply
-    from bot.db import engine_for
+    from bot.storage.db import engine_for
 
     start = time.perf_counter()
     dataset = generate(size)
@@ -90,7 +90,7 @@ def child_start(url: str, spawned: float, questions: str) -> dict[str, Any]:
 
 def _latency(assistant: Any, which: str, rounds: int = 40) -> dict[str, float]:
     from bench.core import BUNDLED_QUESTIONS, SYNTHETIC_QUESTIONS
-    from bot.chatstate import ChatStore
+    from bot.services.chatstate import ChatStore
 
     questions = SYNTHETIC_QUESTIONS if which == "synthetic" else BUNDLED_QUESTIONS
     store = ChatStore(assistant.engine)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
+from bot.common.vocab import vocabulary
 from bot.dataset.schema import (
     ActionPlanRecord,
     CommitmentRecord,
@@ -14,7 +15,6 @@ from bot.dataset.schema import (
     MemberRecord,
     MilestoneRecord,
 )
-from bot.vocab import vocabulary
 
 MEMBERS = [
     ("AL", "albania", "Albania", "Albanie"), ("AM", "armenia", "Armenia", "Arménie"),

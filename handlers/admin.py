@@ -2,8 +2,8 @@
 (`/refresh partial`), /history, /rollback (confirmed with a button), /stats.
 
 Every call is checked, commands and buttons alike: someone who is not in ADMIN_IDS gets a polite refusal, the
-attempt is logged and kept (bot.admin.record_refusal), and nothing changes. The work is bot/ (importer, refresh,
-rollback); this module downloads, checks, and replies.
+attempt is logged and kept (bot.services.admin.record_refusal), and nothing changes. The work is
+bot/ (importer, refresh, rollback); this module downloads, checks, and replies.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ from telegram import BotCommandScopeChat, Document, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
-from bot import admin, datalock
+from bot.common.i18n import Translator, translator
 from bot.dataset.errors import DataError
 from bot.dataset.load import rollback
-from bot.i18n import Translator, translator
 from bot.importing.pipeline import ImportReport, run_import
 from bot.importing.sources import InputFile
 from bot.importing.summary import render_summary
-from bot.refresh import RefreshOutcome, record_failure, refresh, run_import_logged
+from bot.services import admin
+from bot.services.refresh import RefreshOutcome, record_failure, refresh, run_import_logged
+from bot.storage import datalock
 from handlers import alerts, callbackdata
 from handlers.commands import admin_menu
 from handlers.replies import keyboard, plain, send

@@ -1,10 +1,10 @@
-"""Sending followers' alerts (planned and queued by bot.alerts) through the Application's bot, so through its rate
-limiter (about 30 messages/s overall), and at most one message per second to any one chat.
+"""Sending followers' alerts (planned and queued by bot.services.alerts) through the Application's bot, so through its
+rate limiter (about 30 messages/s overall), and at most one message per second to any one chat.
 
 A pass runs right after an admin's data change here (`kick`), and every ALERT_CHECK_SECONDS from the job queue:
 that catches changes made by another replica or the CLI, digests that fell due, alerts whose send failed, and
 whatever a restart interrupted. Passes of one process take turns; replicas are kept apart by the database
-(see bot.alerts). The clock is `Alerts.clock`, replaced by tests.
+(see bot.services.alerts). The clock is `Alerts.clock`, replaced by tests.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot import alerts
-from bot.models import utcnow
+from bot.services import alerts
+from bot.storage.models import utcnow
 from handlers import callbackdata
 from handlers.replies import escape, keyboard
 from handlers.services import BotApplication, Services, blocking
@@ -74,7 +74,7 @@ class Alerts:
         try:
             message = await application.bot.send_message(alert.user_id, escape(alert.text),
                                                          reply_markup=keyboard(buttons), **timeouts)
-        except Forbidden as error:  # blocked the bot: suspended (bot.alerts skips blocked users) and never retried
+        except Forbidden as error:  # blocked the bot: suspended (alerts skip blocked users), never retried
             await blocking(store.set_blocked, alert.user_id, True)
             return await blocking(alerts.finish, services.assistant.engine, alert.id, "blocked", error=str(error))
         except TelegramError as error:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.chatstate import Turn
 from bot.core.service import Assistant
 from bot.core.types import Answer
+from bot.services.chatstate import Turn
 from handlers.conversation import answer_in_chat
 from handlers.services import BotContext, client_language
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.chatstate import ChatStore
+from bot.services.chatstate import ChatStore
 
 MAX_BYTES = 64
 SEP = "|"

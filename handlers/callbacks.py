@@ -8,10 +8,10 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.chatstate import Turn
+from bot.common.i18n import translator
 from bot.core.service import Assistant
 from bot.core.types import Answer
-from bot.i18n import translator
+from bot.services.chatstate import Turn
 from handlers import callbackdata, language, search
 from handlers.conversation import answer_in_chat, language_of
 from handlers.replies import edit, render

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import BotCommand
 
-from bot.i18n import translator
+from bot.common.i18n import translator
 
 
 def menu(lang: str) -> list[BotCommand]:

@@ -6,10 +6,10 @@ import re
 
 from telegram import Update
 
-from bot.chatstate import Turn
+from bot.common.i18n import translator
 from bot.core.service import Assistant
 from bot.core.types import Answer
-from bot.i18n import translator
+from bot.services.chatstate import Turn
 from handlers.conversation import answer_in_chat, language_of
 from handlers.replies import plain, send
 from handlers.services import BotContext, user_language

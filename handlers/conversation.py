@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 from telegram import Update
 
-from bot import metrics
-from bot.chatstate import Turn
+from bot.common import metrics
 from bot.core.service import Assistant
 from bot.core.types import Answer
+from bot.services.chatstate import Turn
 from handlers.replies import Reply, render, send, working
 from handlers.services import BotContext, pick_language
 

@@ -8,9 +8,9 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError, TimedOut
 
-from bot import metrics
-from bot.i18n import translator
-from bot.telegram_retry import Failure, failure_of
+from bot.botapi.retry import Failure, failure_of
+from bot.common import metrics
+from bot.common.i18n import translator
 from handlers.replies import escape, mark_blocked
 from handlers.services import BotContext, client_language
 
@@ -31,7 +31,7 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("network trouble talking to Telegram: %s", error)  # polling retries on its own
         return
     if isinstance(error, TimedOut) and failure_of(error) is Failure.NO_ANSWER:
-        # Sent, and no answer in time: Telegram has most likely delivered the reply (bot.telegram_retry does not
+        # Sent, and no answer in time: Telegram has most likely delivered the reply (bot.botapi.retry does not
         # repeat it), so an apology would follow a delivered answer.
         log.warning("no answer from Telegram in time while handling %s: %s", where, error)
         return

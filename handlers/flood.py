@@ -1,4 +1,4 @@
-"""The flood guard (first handler group): messages and button presses of a user over the limit of bot.flood are
+"""The flood guard (first handler group): messages and button presses of a user over the limit of bot.services.flood are
 answered once with a polite "slow down", then dropped until the window has passed. Inline queries are not
 counted: clients send one per keystroke, and Telegram caches their answers."""
 
@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.flood import FloodControl, Verdict
-from bot.i18n import translator
+from bot.common.i18n import translator
+from bot.services.flood import FloodControl, Verdict
 from handlers.replies import plain, send
 from handlers.services import BotContext, user_language
 

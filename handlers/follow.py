@@ -1,15 +1,16 @@
 """/follow ID [now|daily|weekly], /unfollow ID, /following, and the one-tap "unfollow" buttons under alerts and
-under /following. The follows themselves are bot.followers; the alerts bot.alerts and handlers/alerts.py."""
+under /following. The follows themselves are bot.services.followers; the alerts bot.services.alerts and
+handlers/alerts.py."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot import followers
-from bot.followers import FollowStore, Target, TooManyFollows
-from bot.i18n import translator
-from bot.models import Follow
+from bot.common.i18n import translator
+from bot.services import followers
+from bot.services.followers import FollowStore, Target, TooManyFollows
+from bot.storage.models import Follow
 from handlers import alerts, callbackdata
 from handlers.replies import Reply, escape, keyboard, plain, send
 from handlers.services import BotContext, blocking, client_language, user_language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.i18n import translator
+from bot.common.i18n import translator
 from handlers.commands import menu
 from handlers.replies import plain, send
 from handlers.services import BotContext, blocking, user_language

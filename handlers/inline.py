@@ -14,8 +14,8 @@ from telegram import (
     Update,
 )
 
+from bot.common.i18n import translator
 from bot.core.service import Hit
-from bot.i18n import translator
 from handlers.replies import escape
 from handlers.services import BotContext, blocking, user_language
 from handlers.start import HELP, deep_link

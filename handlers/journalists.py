@@ -7,8 +7,8 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.error import Forbidden
 
-from bot.i18n import translator
-from bot.textnorm import slug
+from bot.common.i18n import translator
+from bot.common.textnorm import slug
 from handlers.replies import mark_blocked, plain, send
 from handlers.services import BotContext, blocking, user_language
 

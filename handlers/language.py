@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.i18n import SUPPORTED, translator
+from bot.common.i18n import SUPPORTED, translator
 from handlers import callbackdata
 from handlers.replies import Reply, edit, escape, keyboard, send
 from handlers.services import BotContext, blocking, user_language

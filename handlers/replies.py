@@ -15,8 +15,8 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden
 
-from bot.chatstate import ChatStore
 from bot.core.types import Answer, Button
+from bot.services.chatstate import ChatStore
 from handlers import callbackdata
 from handlers.services import BotContext, blocking
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.chatstate import ChatStore
+from bot.common.i18n import translator
 from bot.core.service import Assistant
-from bot.i18n import translator
+from bot.services.chatstate import ChatStore
 from handlers import callbackdata
 from handlers.replies import Reply, edit, escape, keyboard, layout, plain, send, working
 from handlers.services import BotContext, blocking, user_language

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.chatstate import ChatStore
-from bot.config import Settings
+from bot.common.config import Settings
+from bot.common.i18n import SUPPORTED
 from bot.core.service import Assistant
-from bot.i18n import SUPPORTED
+from bot.services.chatstate import ChatStore
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.dataset.reader import read_dataset_file
 from bot.dataset.schema import Dataset
-from bot.db import make_engine, upgrade
+from bot.storage.db import make_engine, upgrade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The server that CI and developers have on 127.0.0.1; each test session gets its own database on it.

@@ -21,8 +21,8 @@ from adminkit import (
 from fakebotapi import FakeBotApi
 from fakebotapi.running import RunningBot, bot_settings, visible
 
-from bot import admin
 from bot.core.service import Assistant
+from bot.services import admin
 
 pytest_plugins = ("fakebotapi.harness", "adminfixtures")
 pytestmark = pytest.mark.e2e

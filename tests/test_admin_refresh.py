@@ -1,5 +1,5 @@
 """/refresh against data sources served over HTTP on 127.0.0.1, some of them failing (an HTTP 500, a server that
-never answers, a redirect loop); refreshes serialised across processes and replicas by bot.datalock."""
+never answers, a redirect loop); refreshes serialised across processes and replicas by bot.storage.datalock."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from adminkit import (
 from fakebotapi.running import visible
 from sqlalchemy.engine import Engine
 
-from bot import admin, datalock
 from bot.core.service import Assistant
-from bot.refresh import fetch_sources
+from bot.services import admin
+from bot.services.refresh import fetch_sources
+from bot.storage import datalock
 
 pytest_plugins = ("fakebotapi.harness", "adminfixtures")
 pytestmark = pytest.mark.e2e

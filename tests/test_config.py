@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.common.config import ConfigError, load_settings
 
 
 @pytest.fixture(autouse=True)

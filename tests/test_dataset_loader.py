@@ -16,7 +16,7 @@ from bot.dataset.errors import DataError
 from bot.dataset.load import apply, rollback
 from bot.dataset.reader import read_dataset_bytes
 from bot.dataset.store import current_version, read_dataset
-from bot.models import Commitment, DataRefresh, Milestone
+from bot.storage.models import Commitment, DataRefresh, Milestone
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = json.loads((FIXTURES / "mini_dataset.json").read_text(encoding="utf-8"))

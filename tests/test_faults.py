@@ -1,4 +1,4 @@
-"""Telegram or the network failing on the way: every reply still arrives, once (bot.telegram_retry, whose table
+"""Telegram or the network failing on the way: every reply still arrives, once (bot.botapi.retry, whose table
 these tests follow), and polling loses nothing when getUpdates fails."""
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from telegram import Bot
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
-from bot import telegram_retry
+from bot.botapi import retry
+from bot.botapi.retry import IDEMPOTENT, Failure, RetryingRequest, should_retry
 from bot.core.service import Assistant
-from bot.telegram_app import AiohttpRequest
-from bot.telegram_retry import IDEMPOTENT, Failure, RetryingRequest, should_retry
+from bot.telegram.app import AiohttpRequest
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, bot, database_url, transport
 
 
 @pytest.fixture(autouse=True)
 def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(telegram_retry, "BACKOFF_BASE", 0.02)  # the policy under test, not the waiting
+    monkeypatch.setattr(retry, "BACKOFF_BASE", 0.02)  # the policy under test, not the waiting
 
 
 async def idle(bot: RunningBot) -> None:
@@ -105,7 +105,7 @@ async def test_a_connection_dropped_after_telegram_acted_is_repeated(bot: Runnin
 
 @pytest.fixture(params=["aiohttp", "httpx"])
 def short_timeout_request(request: pytest.FixtureRequest) -> RetryingRequest:
-    # aiohttp counts the write timeout into the read timeout (bot.telegram_app.AiohttpRequest): none here.
+    # aiohttp counts the write timeout into the read timeout (bot.telegram.app.AiohttpRequest): none here.
     inner = AiohttpRequest(4, read_timeout=0.2, write_timeout=0.0) if request.param == "aiohttp" else \
         HTTPXRequest(connection_pool_size=4, read_timeout=0.2)
     return RetryingRequest(inner, base=0.01)

@@ -1,5 +1,5 @@
 """A hard crash (SIGKILL) between receiving an update and replying: the update is not lost. Polling confirms an
-update to Telegram only once handled (bot.update_ledger), so the restarted bot fetches it again and answers it;
+update to Telegram only once handled (bot.telegram.update_ledger), so the restarted bot fetches it again and answers it;
 after a clean stop, handled updates are confirmed and nothing is answered twice."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fakebotapi import FakeBotApi
 from fakebotapi.running import RunningBot, bot_settings, visible
 
 from bot.core.service import Assistant
-from bot.update_ledger import Ledger
+from bot.telegram.update_ledger import Ledger
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, database_url
 pytestmark = pytest.mark.e2e

@@ -15,8 +15,8 @@ from fakebotapi import FakeBotApi
 from fakebotapi.running import RunningBot, bot_settings, make_assistant, visible
 from sqlalchemy import text
 
-from bot.chatstate import ChatStore, Turn
-from bot.i18n import translator
+from bot.common.i18n import translator
+from bot.services.chatstate import ChatStore, Turn
 
 pytest_plugins = ("fakebotapi.harness",)  # fixture: api
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]

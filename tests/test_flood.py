@@ -7,9 +7,9 @@ import pytest
 from fakebotapi import FakeBotApi
 from fakebotapi.running import RunningBot, bot_settings, visible
 
+from bot.common.i18n import translator
 from bot.core.service import Assistant
-from bot.flood import FloodControl, Verdict
-from bot.i18n import translator
+from bot.services.flood import FloodControl, Verdict
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, database_url
 

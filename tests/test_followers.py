@@ -1,6 +1,6 @@
-"""Followers and their alerts, without Telegram (bot.followers, bot.alerts), on SQLite and PostgreSQL: one alert per
-changed commitment whatever the ways a user follows it, markers that make every pass (and every replica) safe to
-run again, digests on their slot and never empty, blocked users suspended, the outbox claimed once."""
+"""Followers and their alerts, without Telegram (bot.services.followers, bot.services.alerts), on SQLite and PostgreSQL:
+one alert per changed commitment whatever the ways a user follows it, markers that make every pass (and every
+replica) safe to run again, digests on their slot and never empty, blocked users suspended, the outbox claimed once."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot import alerts
-from bot.chatstate import ChatStore
 from bot.dataset.diff import CommitmentChange, FieldChange
 from bot.dataset.load import apply
 from bot.dataset.reader import validate_dataset
-from bot.followers import FollowStore, Target
-from bot.models import AlertLog
+from bot.services import alerts
+from bot.services.chatstate import ChatStore
+from bot.services.followers import FollowStore, Target
+from bot.storage.models import AlertLog
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ANA, BEN, CHLOE = 101, 102, 103

@@ -14,10 +14,10 @@ from aiohttp import web
 from fakebotapi.running import RunningBot, visible
 from fakebotapi.server import Call
 
-from bot import alerts as outbox
 from bot.core.service import Assistant
 from bot.importing.pipeline import run_import
 from bot.importing.sources import InputFile
+from bot.services import alerts as outbox
 from handlers import alerts
 
 pytest_plugins = ("fakebotapi.harness", "adminfixtures")

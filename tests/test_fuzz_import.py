@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from bot.common.paths import DATA_DIR
 from bot.dataset.errors import DataError
 from bot.dataset.store import current_version, read_dataset
-from bot.db import make_engine, upgrade
 from bot.importing.html import html_to_page
 from bot.importing.pipeline import assemble, read_inputs, run_import
 from bot.importing.sources import MAX_MEMBERS, InputFile
-from bot.paths import DATA_DIR
+from bot.storage.db import make_engine, upgrade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE = (DATA_DIR / "sources" / "ogp_pages" / "FR0037_en_1.txt").read_bytes()

@@ -19,8 +19,8 @@ from fakebotapi.running import RunningBot, bot_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.common.i18n import translator
 from bot.core.service import Assistant
-from bot.i18n import translator
 from handlers.replies import utf16_len
 
 pytest_plugins = ("fakebotapi.harness",)  # fixture: template_database
@@ -92,7 +92,7 @@ class BotThread:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory, template_database: Path) -> Iterator[BotThread]:
-    copy = tmp_path_factory.mktemp("fuzz") / "bot.db"
+    copy = tmp_path_factory.mktemp("fuzz") / "bot.storage.db"
     shutil.copyfile(template_database, copy)
     running = BotThread(f"sqlite:///{copy}")
     yield running

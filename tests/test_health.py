@@ -14,13 +14,13 @@ from fakebotapi.running import RunningBot, bot_settings
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.config import Settings, load_settings
+from bot.common.config import Settings, load_settings
 from bot.core.service import Assistant
 from bot.dataset.errors import DataError
 from bot.dataset.load import apply
 from bot.dataset.schema import Dataset
-from bot.db import make_engine
-from bot.health import DEFAULT_PORT, HealthServer, health_port
+from bot.storage.db import make_engine
+from bot.telegram.health import DEFAULT_PORT, HealthServer, health_port
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, database_url
 

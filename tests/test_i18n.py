@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from bot.i18n import translator
+from bot.common.i18n import translator
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")

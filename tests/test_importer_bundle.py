@@ -7,12 +7,12 @@ import json
 
 import pytest
 
+from bot.common.paths import BUNDLED_DATASET, DATA_DIR
 from bot.core.service import Assistant
 from bot.dataset.load import apply
+from bot.dataset.members import members
 from bot.dataset.reader import read_dataset_file
 from bot.importing import bundle
-from bot.members import members
-from bot.paths import BUNDLED_DATASET, DATA_DIR
 
 INDEX = [json.loads(line) for line in (DATA_DIR / "sources" / "ogp_pages" / "index.jsonl").read_text().splitlines()]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from bot.config import load_settings
+from bot.common.config import load_settings
+from bot.common.paths import DATA_DIR
 from bot.dataset.errors import DataError
 from bot.dataset.store import current_version, read_dataset
 from bot.importing.command import import_paths
@@ -20,7 +21,6 @@ from bot.importing.html import html_to_page
 from bot.importing.pipeline import parse_file, run_import
 from bot.importing.sources import InputFile, expand
 from bot.importing.summary import render_summary
-from bot.paths import DATA_DIR
 
 PAGES = DATA_DIR / "sources" / "ogp_pages"
 FIXTURES = Path(__file__).parent / "fixtures" / "importer"
@@ -234,7 +234,7 @@ def test_a_canonical_dataset_is_imported_alongside_pages(engine, mini_dataset):
 
 
 def test_the_summary_in_french():
-    from bot.i18n import translator
+    from bot.common.i18n import translator
     from bot.importing.summary import field_label, value_text
 
     t = translator("fr")

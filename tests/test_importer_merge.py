@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from bot.common.paths import DATA_DIR
 from bot.dataset.errors import DataError
 from bot.dataset.schema import CommitmentRecord
 from bot.dataset.store import current_version, read_dataset
 from bot.importing.pipeline import assemble, parse_file, run_import
 from bot.importing.sources import InputFile
 from bot.importing.summary import render_summary
-from bot.paths import DATA_DIR
 
 PAGES = DATA_DIR / "sources" / "ogp_pages"
 FIXTURES = Path(__file__).parent / "fixtures" / "importer"

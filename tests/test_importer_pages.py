@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from bot.common.paths import DATA_DIR
 from bot.importing import values
 from bot.importing.facts import PageFacts
 from bot.importing.pagetext import parse_page, split_lines
 from bot.importing.pipeline import parse_file
 from bot.importing.sources import InputFile, expand, read_paths
-from bot.paths import DATA_DIR
 
 PAGES = DATA_DIR / "sources" / "ogp_pages"
 FIXTURES = Path(__file__).parent / "fixtures" / "importer"

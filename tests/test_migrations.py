@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from bot.db import schema_is_current, upgrade
+from bot.storage.db import schema_is_current, upgrade
 
 
 def test_migrations_match_models(engine) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.dataset.load import apply
 from bot.dataset.reader import validate_dataset
-from bot.db import engine_for
+from bot.storage.db import engine_for
 
 pytest_plugins = ("fakebotapi.harness",)  # fixture: api
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]

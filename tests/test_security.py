@@ -19,11 +19,11 @@ from aiohttp import web
 from fakebotapi import FakeBotApi, drop_connection, every, retry_after, server_error, slow
 from fakebotapi.running import RunningBot, bot_settings
 
-from bot import telegram_retry
-from bot.config import load_settings
+from bot.botapi import retry
+from bot.common.config import load_settings
+from bot.common.logsafe import MASK, RedactSecrets
 from bot.core.service import Assistant
-from bot.logsafe import MASK, RedactSecrets
-from bot.refresh import fetch_sources
+from bot.services.refresh import fetch_sources
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, database_url, transport
 
@@ -154,7 +154,7 @@ async def test_errors_raised_on_network_faults_do_not_quote_the_token(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Raw, before any filter: every exception the bot raised or logged, and what its own loggers and
     python-telegram-bot's wrote (httpx's request lines are silenced by run_bot; the test above runs that)."""
-    monkeypatch.setattr(telegram_retry, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(retry, "BACKOFF_BASE", 0.01)
     api = await FakeBotApi(token=TOKEN).start()
     bot = await RunningBot(api, bot_settings(api, database_url), assistant, transport=transport).start()
     errors: list[BaseException] = []

@@ -7,8 +7,8 @@ import logging
 
 from fakebotapi.running import RunningBot, bot_settings, visible
 
+from bot.common.i18n import translator
 from bot.core.types import Answer, Context
-from bot.i18n import translator
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, bot, database_url
 

@@ -15,7 +15,7 @@ from fakebotapi import FakeBotApi, retry_after
 from fakebotapi.running import RunningBot, bot_settings, visible
 
 from bot.core.service import Assistant
-from bot.telegram_app import run_bot
+from bot.telegram.app import run_bot
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, bot, database_url
 

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from telegram import Chat, Message, Update, User
 
-from bot.chatstate import ChatStore
 from bot.core.types import Context
+from bot.services.chatstate import ChatStore
+from bot.telegram.processor import PerChatUpdateProcessor
 from handlers import callbackdata
-from handlers.processor import PerChatUpdateProcessor
 from handlers.replies import escape, split_paragraphs, utf16_len
 
 

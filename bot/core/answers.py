@@ -12,13 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.common.i18n import SUPPORTED, Translator, translator
+from bot.common.textnorm import strip_accents
+from bot.common.vocab import vocabulary
 from bot.core.index import Index, plan_years
 from bot.core.textlang import written_in
 from bot.core.types import Button
 from bot.dataset.schema import CommitmentRecord, Dataset, MilestoneRecord
-from bot.i18n import SUPPORTED, Translator, translator
-from bot.textnorm import strip_accents
-from bot.vocab import vocabulary
 
 IRM_STATES = ("pending_irm_review", "no_irm_data", "not_reviewed")
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}

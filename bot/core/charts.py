@@ -7,10 +7,10 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.common.i18n import translator
+from bot.common.vocab import vocabulary
 from bot.core.index import Index, plan_years
 from bot.dataset.schema import CommitmentRecord
-from bot.i18n import translator
-from bot.vocab import vocabulary
 
 IRM_STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
 LEVELS = {"completion": ["complete", "substantial", "limited", "not_started", "no_evidence"],

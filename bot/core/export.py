@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.common.i18n import translator
+from bot.common.vocab import vocabulary
 from bot.core.charts import level
 from bot.core.index import Index
 from bot.dataset.schema import CommitmentRecord
-from bot.i18n import translator
-from bot.vocab import vocabulary
 
 COLUMNS = ("id", "title", "member", "action_plan", "lead", "completion", "ambition", "url")
 

@@ -20,11 +20,11 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.common.textnorm import fold
+from bot.common.vocab import vocabulary
 from bot.core.lexicon import lexicon
 from bot.core.text import features, tokens
 from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord
-from bot.textnorm import fold
-from bot.vocab import vocabulary
 
 _ID = re.compile(r"^([A-Z]+)(\d+)$")
 _YEARS = re.compile(r"((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})")
@@ -90,8 +90,8 @@ class Bm25:
 
 
 def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], str]:
-    """Every way of naming a member (bot.members: names in each language, demonyms, aliases), as word tuples."""
-    from bot.members import members as known_members
+    """Every way of naming a member (bot.dataset.members: names in each language, demonyms, aliases), as word tuples."""
+    from bot.dataset.members import members as known_members
 
     phrases: dict[tuple[str, ...], str] = {}
     for member in known_members().all:

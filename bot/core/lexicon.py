@@ -6,8 +6,8 @@ import functools
 import json
 from dataclasses import dataclass
 
-from bot.paths import DATA_DIR
-from bot.textnorm import fold
+from bot.common.paths import DATA_DIR
+from bot.common.textnorm import fold
 
 NLU_DIR = DATA_DIR / "nlu"
 

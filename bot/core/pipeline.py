@@ -6,6 +6,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from bot.common.textnorm import fold
 from bot.core import aggregates, answers
 from bot.core.answers import Reply
 from bot.core.entities import without_ids
@@ -15,7 +16,6 @@ from bot.core.search import rank
 from bot.core.text import tokens
 from bot.core.types import Answer, Button, Candidate, Context
 from bot.core.understand import ABOUT_A_COMMITMENT, Understanding, understand
-from bot.textnorm import fold
 
 MAX_QUESTION = 4096  # Telegram's own limit; longer input is cut, never refused
 # Understanding reads the first 1,000 characters: a question is never longer, and pasted essays must

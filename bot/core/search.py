@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from bot.common.vocab import vocabulary
 from bot.core.index import Index
 from bot.core.lexicon import lexicon
 from bot.core.text import features, features_of_word
-from bot.vocab import vocabulary
 
 MIN_COVERAGE = 0.6  # a hit contains most of the question's words: 2 of 2 or 3, 3 of 4
 

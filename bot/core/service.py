@@ -69,7 +69,7 @@ class Assistant:
     def from_url(cls, url: str, *, default_language: str = "en", load_bundle: bool = True) -> Assistant:
         """An assistant on the database at `url` (schema upgraded, bundled data loaded when empty)."""
         from bot.dataset.load import ensure_data
-        from bot.db import engine_for
+        from bot.storage.db import engine_for
 
         engine = engine_for(url)
         if load_bundle:
@@ -99,7 +99,7 @@ class Assistant:
                 return False
             from bot.core.index import Index
             from bot.dataset.store import dataset_state, read_lean_dataset
-            from bot.db import read_snapshot
+            from bot.storage.db import read_snapshot
 
             with Session(self.engine) as session:
                 read_snapshot(session)  # the version and the data of one and the same commit

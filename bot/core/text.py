@@ -12,7 +12,7 @@ import re
 
 import Stemmer
 
-from bot.textnorm import fold
+from bot.common.textnorm import fold
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")

@@ -16,14 +16,14 @@ from typing import Literal
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from bot.common.paths import BUNDLED_DATASET
 from bot.dataset.diff import CommitmentChange, DatasetDiff, diff_datasets
 from bot.dataset.errors import DataError
 from bot.dataset.reader import read_dataset_file, semantic_problems, validate_dataset
 from bot.dataset.schema import Dataset
 from bot.dataset.store import current_version, dataset_state, read_dataset, write_dataset
-from bot.db import session_scope
-from bot.models import DataRefresh, utcnow
-from bot.paths import BUNDLED_DATASET
+from bot.storage.db import session_scope
+from bot.storage.models import DataRefresh, utcnow
 
 log = logging.getLogger(__name__)
 Mode = Literal["replace", "merge"]
@@ -138,7 +138,7 @@ def apply(engine: Engine, dataset: Incoming, *, actor: str = "cli", kind: str = 
 
 
 def _count(kind: str, outcome: str) -> None:
-    from bot.metrics import refreshed  # on first use: answering questions never loads prometheus_client
+    from bot.common.metrics import refreshed  # on first use: answering questions never loads prometheus_client
 
     refreshed(kind, outcome)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.common.vocab import Vocabulary, vocabulary
 from bot.dataset.errors import DataError, Problem, json_path
 from bot.dataset.schema import IRM_VOCABULARY, Dataset
-from bot.vocab import Vocabulary, vocabulary
 
 MAX_JSON_DEPTH = 64
 _LONG_NUMBER = re.compile(r"-?\d{4000,}")

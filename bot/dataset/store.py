@@ -13,6 +13,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.common.textnorm import fold
+from bot.common.vocab import vocabulary
 from bot.dataset import lean as lean_records
 from bot.dataset.lean import Dataset as LeanDataset
 from bot.dataset.schema import (
@@ -24,7 +26,7 @@ from bot.dataset.schema import (
     MilestoneRecord,
     PolicyAreaRecord,
 )
-from bot.models import (
+from bot.storage.models import (
     ActionPlan,
     Commitment,
     CommitmentInstitution,
@@ -37,8 +39,6 @@ from bot.models import (
     PolicyArea,
     utcnow,
 )
-from bot.textnorm import fold
-from bot.vocab import vocabulary
 
 # Children first, so that deleting respects foreign keys.
 _DATA_TABLES = (CommitmentPolicyArea, CommitmentInstitution, Milestone, IrmAssessment, Commitment,

@@ -13,11 +13,11 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.common.paths import BUNDLED_DATASET, DATA_DIR
 from bot.dataset.reader import read_dataset_file, validate_dataset
 from bot.dataset.schema import Dataset
 from bot.importing.pipeline import Parsed, assemble, read_inputs
 from bot.importing.sources import read_paths
-from bot.paths import BUNDLED_DATASET, DATA_DIR
 
 SOURCES_DIR = DATA_DIR / "sources"
 EDITORIAL_DIR = DATA_DIR / "editorial"

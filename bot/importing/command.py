@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+from bot.common.config import Settings
 from bot.dataset.errors import DataError
 from bot.dataset.load import ensure_data
-from bot.db import engine_for
 from bot.importing.pipeline import run_import
 from bot.importing.sources import read_paths
 from bot.importing.summary import render_summary
+from bot.storage.db import engine_for
 
 
 def import_paths(settings: Settings, paths: list[Path], *, partial: bool = False, dry_run: bool = False,

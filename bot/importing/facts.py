@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.common.textnorm import slug
 from bot.dataset.errors import DataError, Problem
+from bot.dataset.members import members
 from bot.importing import values
 from bot.importing.labels import Labels, labels
 from bot.importing.pagetext import RawPage, cut_reason
-from bot.members import members
-from bot.textnorm import slug
 
 OGP_SITE = "https://www.opengovpartnership.org"
 PENDING = "pending_irm_review"

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.paths import DATA_DIR
-from bot.textnorm import fold
+from bot.common.paths import DATA_DIR
+from bot.common.textnorm import fold
 
 LABELS_FILE = DATA_DIR / "page_labels.json"
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

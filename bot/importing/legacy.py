@@ -21,13 +21,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.common.textnorm import fold
 from bot.dataset.errors import DataError
+from bot.dataset.members import members
 from bot.importing import values
 from bot.importing.facts import PageFacts
 from bot.importing.labels import Labels, labels
 from bot.importing.pagetext import DescriptionParts, Line, description_cut, parse_description, split_lines
-from bot.members import members
-from bot.textnorm import fold
 
 NUMBERED_TITLE = re.compile(r"^(?P<number>[0-9]{1,3})\s+(?P<title>\S.{2,})$")
 MATCH_SCORE = 90.0  # a title this similar (token order aside) names the same commitment

@@ -27,12 +27,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.common.textnorm import fold
+from bot.common.vocab import vocabulary
 from bot.dataset.errors import DataError, Problem, json_path
+from bot.dataset.members import members
 from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
 from bot.importing.facts import IRM_FIELDS, PENDING, PageFacts, irm_progress
-from bot.members import members
-from bot.textnorm import fold
-from bot.vocab import vocabulary
 
 TEXT_FIELDS = ("title", "description", "description_full", "challenges", "ambitions", "roadmap", "ogp_principles")
 IRM_TEXTS = ("midterm_summary", "midterm_next_steps", "end_summary")

@@ -19,9 +19,9 @@ from typing import Any
 import Stemmer
 from rapidfuzz import fuzz
 
+from bot.common.textnorm import fold
 from bot.importing.labels import labels
 from bot.importing.pagetext import FOOTNOTE_MARK, is_reference
-from bot.textnorm import fold
 
 THRESHOLD = 35.0  # below this a sentence names too little of a milestone to be about it
 MARGIN = 8.0  # a sentence also belongs to milestones scoring within this of its best one

@@ -24,7 +24,6 @@ from bot.dataset.load import LoadResult, apply
 from bot.dataset.reader import decode_text, not_text, read_dataset_bytes
 from bot.dataset.schema import CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
 from bot.dataset.store import current_version
-from bot.db import session_scope
 from bot.importing import csvfile, legacy, milestones_irm
 from bot.importing.facts import PageFacts, from_page
 from bot.importing.html import html_to_page, looks_like_html
@@ -39,6 +38,7 @@ from bot.importing.merge import (
 )
 from bot.importing.pagetext import parse_page
 from bot.importing.sources import InputFile, expand
+from bot.storage.db import session_scope
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _IDENTITY = ("id", "member", "action_plan", "number", "title", "description")

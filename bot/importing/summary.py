@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.common.i18n import N_, Translator, translator
+from bot.common.vocab import vocabulary
 from bot.dataset.diff import FieldChange
-from bot.i18n import N_, Translator, translator
 from bot.importing.pipeline import ImportReport
-from bot.vocab import vocabulary
 
 MAX_CHANGES = 40
 MAX_VALUE = 70

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from babel.dates import get_month_names
 
+from bot.common.textnorm import fold, slug
+from bot.common.vocab import Vocabulary, vocabulary
 from bot.importing.labels import Labels, labels
-from bot.textnorm import fold, slug
-from bot.vocab import Vocabulary, vocabulary
 
 IRM_STATE = "irm_state"
 _YEARS = re.compile(r"((?:19|20)[0-9]{2})\s*[-–—/]\s*((?:19|20)?[0-9]{2})\b")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.service import Assistant
-from bot.telegram_app import TRANSPORTS
+from bot.telegram.app import TRANSPORTS
 
 from .running import RunningBot, bot_settings, make_assistant
 from .server import FakeBotApi
@@ -26,15 +26,15 @@ async def api() -> AsyncIterator[FakeBotApi]:
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with the schema and the test data, made once: each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "bot.db"
+    path = tmp_path_factory.mktemp("template") / "bot.storage.db"
     make_assistant(f"sqlite:///{path}").engine.dispose()  # closing the last connection folds the WAL in
     return path
 
 
 @pytest.fixture
 def database_url(tmp_path: Path, template_database: Path) -> str:
-    shutil.copyfile(template_database, tmp_path / "bot.db")
-    return f"sqlite:///{tmp_path / 'bot.db'}"
+    shutil.copyfile(template_database, tmp_path / "bot.storage.db")
+    return f"sqlite:///{tmp_path / 'bot.storage.db'}"
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def assistant(database_url: str) -> Assistant:
 
 @pytest.fixture(params=TRANSPORTS)
 def transport(request: pytest.FixtureRequest) -> str:
-    """Each end-to-end test runs over both HTTP transports of the bot (see bot.telegram_app.AiohttpRequest)."""
+    """Each end-to-end test runs over both HTTP transports of the bot (see bot.telegram.app.AiohttpRequest)."""
     return request.param
 
 

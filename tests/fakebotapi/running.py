@@ -1,4 +1,4 @@
-"""Running the real bot (bot.telegram_app) against the fake Bot API: test data, the running bot, and people
+"""Running the real bot (bot.telegram.app) against the fake Bot API: test data, the running bot, and people
 who talk to it. The pytest fixtures are in fakebotapi.harness."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings, load_settings
+from bot.common.config import Settings, load_settings
+from bot.common.paths import BUNDLED_DATASET
 from bot.core.service import Assistant
 from bot.dataset.load import apply
 from bot.dataset.reader import read_dataset_file, validate_dataset
-from bot.paths import BUNDLED_DATASET
-from bot.telegram_app import build_application, running
+from bot.telegram.app import build_application, running
 
 from .server import Call, FakeBotApi, parse_html
 

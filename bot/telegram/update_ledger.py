@@ -28,7 +28,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ExtBot
 
-from handlers.processor import PerChatUpdateProcessor
+from bot.telegram.processor import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 

@@ -166,7 +166,7 @@ class DataRefresh(SQLModel, table=True):
 Index("ix_commitment_plan_number", Commitment.action_plan_id, Commitment.number)
 
 
-# -- Telegram front end state (bot.chatstate) -------------------------------------------------------------
+# -- Telegram front end state (bot.services.chatstate) -------------------------------------------------------------
 # Kept apart from the dataset tables: those are wiped and rewritten on every refresh, so commitment ids
 # here are plain strings, never foreign keys.
 
@@ -198,7 +198,7 @@ class CallbackPayload(SQLModel, table=True):
     issued_at: datetime = Field(default_factory=utcnow, index=True)  # last time a button carried it
 
 
-# -- Followers and admins (bot.followers, bot.alerts, bot.admin) ------------------------------------------------
+# -- Followers and admins (bot.services.followers, bot.services.alerts, bot.services.admin) ---------------------------
 # Like the front end's state: never touched by a refresh, targets are plain strings.
 
 

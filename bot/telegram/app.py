@@ -34,18 +34,20 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot import health, logsafe
-from bot.chatstate import ChatStore
-from bot.config import Settings
+from bot.botapi.retry import RetryingRequest
+from bot.common import logsafe
+from bot.common.config import Settings
 from bot.core.service import Assistant
-from bot.flood import FloodControl
-from bot.telegram_retry import RetryingRequest
-from bot.update_ledger import Ledger, LedgerBot, LedgerUpdateProcessor
+from bot.services.chatstate import ChatStore
+from bot.services.flood import FloodControl
+from bot.telegram import health
+from bot.telegram.update_ledger import Ledger, LedgerBot, LedgerUpdateProcessor
 from handlers import (
     admin,
     alerts,
     ask,
     callbacks,
+    chat_members,
     commitment,
     errors,
     flood,
@@ -53,7 +55,6 @@ from handlers import (
     inline,
     journalists,
     language,
-    members,
     search,
     start,
 )
@@ -77,7 +78,7 @@ def handlers() -> list[tuple[int, BaseHandler[Any, BotContext, Any]]]:
     new_text = filters.UpdateType.MESSAGE & filters.TEXT  # edits of old messages are not asked again
     return [
         # Guards: state changes that must be seen before (and whatever) any answer.
-        (GUARDS, ChatMemberHandler(members.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)),
+        (GUARDS, ChatMemberHandler(chat_members.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)),
         # Flood control: a user over FLOOD_MAX_MESSAGES in FLOOD_WINDOW_SECONDS is told once, then ignored a while.
         (GUARDS, TypeHandler(Update, flood.guard)),
         # Commands. Payload-specific /start first (python-telegram-bot's deeplinking example).
@@ -195,7 +196,7 @@ def default_transport() -> str:
 
 def _requests(transport: str) -> tuple[BaseRequest, BaseRequest]:
     """(replies, long poll): aiohttp (AiohttpRequest) or PTB's own HTTPXRequest with the same pool sizes, both
-    retrying the calls that failed on the way (bot.telegram_retry)."""
+    retrying the calls that failed on the way (bot.botapi.retry)."""
     if transport == "httpx":
         replies: BaseRequest = HTTPXRequest(connection_pool_size=MAX_CONCURRENT_UPDATES, pool_timeout=10.0)
         poll: BaseRequest = HTTPXRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10)
@@ -217,7 +218,7 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
     # Replies get their own connection pool, as large as the concurrent updates; the long poll has its own
     # connection, so that it never waits behind replies, nor replies behind it.
     replies, poll = _requests(transport or default_transport())
-    # Polling confirms updates to Telegram once handled, so that a crash does not lose them (bot.update_ledger).
+    # Polling confirms updates to Telegram once handled, so a crash does not lose them (bot.telegram.update_ledger).
     ledger = Ledger()
     bot = LedgerBot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
                     base_file_url=settings.telegram_base_file_url or "", request=replies, get_updates_request=poll,

@@ -1,4 +1,4 @@
-"""The bot's Prometheus metrics (served on METRICS_PORT by bot.health).
+"""The bot's Prometheus metrics (served on METRICS_PORT by bot.telegram.health).
 
 They live in prometheus_client's default registry, beside its process collectors (resident memory, CPU,
 open files), so one scrape shows both what the bot does and what it costs.

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-from bot.paths import LOCALES_DIR
+from bot.common.paths import LOCALES_DIR
 
 log = logging.getLogger(__name__)
 

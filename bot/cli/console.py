@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from bot.config import Settings
+from bot.common.config import Settings
 from bot.core.service import Assistant
 from bot.core.types import Context
 

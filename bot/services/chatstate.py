@@ -22,7 +22,7 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.core.types import Context
-from bot.models import CallbackPayload, ChatState, UserPreference, utcnow
+from bot.storage.models import CallbackPayload, ChatState, UserPreference, utcnow
 
 _PREFS: Table = UserPreference.__table__  # type: ignore[attr-defined]
 _CHATS: Table = ChatState.__table__  # type: ignore[attr-defined]

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bot.common.i18n import N_, Translator, translator
 from bot.dataset.load import LoadResult
-from bot.db import session_scope
-from bot.i18n import N_, Translator, translator
 from bot.importing.summary import change_line
-from bot.models import ActionPlan, AdminAudit, Commitment, DataRefresh, DatasetState, Follow, Member, utcnow
+from bot.storage.db import session_scope
+from bot.storage.models import ActionPlan, AdminAudit, Commitment, DataRefresh, DatasetState, Follow, Member, utcnow
 
 log = logging.getLogger(__name__)
 PROCESS_STARTED = time.monotonic()  # this replica's uptime, for /stats

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(os.environ.get("OGP_BOT_HOME") or Path(__file__).resolve().parent.parent)
+PROJECT_ROOT = Path(os.environ.get("OGP_BOT_HOME") or Path(__file__).resolve().parents[2])  # the project
 DATA_DIR = PROJECT_ROOT / "data"
 LOCALES_DIR = PROJECT_ROOT / "locales"
 VOCABULARY_FILE = DATA_DIR / "vocabularies.json"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.paths import VOCABULARY_FILE
-from bot.textnorm import fold
+from bot.common.paths import VOCABULARY_FILE
+from bot.common.textnorm import fold
 
 LANGUAGES = ("en", "fr", "es")
 

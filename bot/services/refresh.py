@@ -12,7 +12,7 @@ number of redirects. Every source that fails is named with its reason.
 - `partial=True` imports the sources that worked *over* the stored data (merge): the commitments of a source
   that failed stay as they were, and nothing is removed (a missing source proves nothing about its records).
 
-The whole run holds bot.datalock (a second refresh anywhere is told one is running); the import itself is one
+The whole run holds bot.storage.datalock (a second refresh anywhere is told one is running); the import itself is one
 transaction (bot.dataset.load.apply), so questions are answered from the old data until it commits.
 """
 
@@ -28,14 +28,14 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot import datalock
+from bot.common.i18n import N_, Translator
 from bot.dataset.errors import DataError
 from bot.dataset.store import current_version
-from bot.db import session_scope
-from bot.i18n import N_, Translator
 from bot.importing.pipeline import ImportReport, run_import
 from bot.importing.sources import READABLE, InputFile, read_paths
-from bot.models import DataRefresh, utcnow
+from bot.storage import datalock
+from bot.storage.db import session_scope
+from bot.storage.models import DataRefresh, utcnow
 
 MAX_REDIRECTS = 5
 MAX_PARALLEL = 8

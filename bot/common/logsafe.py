@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.config import Settings
+from bot.common.config import Settings
 
 MASK = "[redacted]"
 MIN_SECRET = 6  # shorter values would mask ordinary words

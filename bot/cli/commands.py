@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.common.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot")
 
@@ -79,19 +79,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
               "@BotFather in TELEGRAM_BOT_TOKEN (environment or .env) and run again.", file=sys.stderr)
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # a chat, not a server log
         return _chat(argparse.Namespace(lang="auto", **vars(args)), settings)
-    from bot.telegram_app import run_bot
+    from bot.telegram.app import run_bot
 
     return run_bot(settings)
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import chat
+    from bot.cli.console import chat
 
     return chat(settings, lang=args.lang)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import ask
+    from bot.cli.console import ask
 
     question = " ".join(args.question).strip() if args.question else None
     return ask(settings, question=question, lang=args.lang, as_json=args.json, conversation=args.conversation)
@@ -106,7 +106,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dataset.store import read_dataset
-    from bot.db import engine_for, session_scope
+    from bot.storage.db import engine_for, session_scope
 
     with session_scope(engine_for(settings.sqlalchemy_url)) as session:
         text = read_dataset(session).model_dump_json(indent=1, exclude_none=True)
@@ -120,7 +120,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _rollback(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dataset.errors import DataError
     from bot.dataset.load import rollback
-    from bot.db import engine_for
+    from bot.storage.db import engine_for
 
     try:
         result = rollback(engine_for(settings.sqlalchemy_url), actor="cli")
@@ -133,7 +133,7 @@ def _rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dataset.load import ensure_data
-    from bot.db import engine_for
+    from bot.storage.db import engine_for
 
     engine = engine_for(settings.sqlalchemy_url)  # upgrades the schema
     version = ensure_data(engine)

@@ -1,5 +1,5 @@
 """Follows: a user follows a commitment, a member, an action plan or a policy area, at a rhythm (at once, daily
-or weekly digest). What they are told, and when, is bot.alerts; this module is who follows what.
+or weekly digest). What they are told, and when, is bot.services.alerts; this module is who follows what.
 
 Targets are named the way people write them: "FR0038", "France", "france-2018-2020", "France 2018-2020",
 "open data", "données ouvertes". They are stored as plain keys (no foreign keys: the dataset tables are
@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
-from bot.db import session_scope
-from bot.i18n import translator
-from bot.members import members
-from bot.models import DataRefresh, Follow
-from bot.textnorm import fold, slug
-from bot.vocab import vocabulary
+from bot.common.i18n import translator
+from bot.common.textnorm import fold, slug
+from bot.common.vocab import vocabulary
+from bot.dataset.members import members
+from bot.storage.db import session_scope
+from bot.storage.models import DataRefresh, Follow
 
 KINDS = ("commitment", "member", "action_plan", "policy_area")
 RHYTHMS = ("now", "daily", "weekly")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.common.paths import DATA_DIR
+from bot.common.textnorm import fold
 from bot.dataset.schema import MemberRecord
-from bot.paths import DATA_DIR
-from bot.textnorm import fold
 
 MEMBERS_FILE = DATA_DIR / "members.json"
 _ID_LETTERS = re.compile(r"^([A-Z]+)\d")

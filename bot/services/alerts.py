@@ -32,14 +32,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.common.i18n import Translator, translator
 from bot.dataset.diff import CommitmentChange, FieldChange
 from bot.dataset.load import decode_snapshot
-from bot.db import session_scope
-from bot.followers import PERIOD, Target, latest_refresh_id, rhythm_label, short_label
-from bot.i18n import Translator, translator
+from bot.dataset.members import members
 from bot.importing.summary import HIDDEN, field_label, value_text
-from bot.members import members
-from bot.models import (
+from bot.services.followers import PERIOD, Target, latest_refresh_id, rhythm_label, short_label
+from bot.storage.db import session_scope
+from bot.storage.models import (
     AlertLog,
     Commitment,
     CommitmentPolicyArea,

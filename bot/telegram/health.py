@@ -16,8 +16,8 @@ from aiohttp import web
 from prometheus_client import REGISTRY
 from prometheus_client.exposition import choose_encoder
 
-from bot import metrics
-from bot.config import Settings
+from bot.common import metrics
+from bot.common.config import Settings
 from bot.core.service import Assistant
 
 log = logging.getLogger(__name__)

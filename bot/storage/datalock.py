@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
-ADVISORY_LOCK_ID = 0x06B7_0002  # beside bot.db.MIGRATION_LOCK (0x06B7_0001)
+ADVISORY_LOCK_ID = 0x06B7_0002  # beside bot.storage.db.MIGRATION_LOCK (0x06B7_0001)
 _memory_locks: dict[int, threading.Lock] = {}
 
 

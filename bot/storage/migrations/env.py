@@ -1,11 +1,11 @@
-"""Alembic environment: runs with the engine or connection the bot hands over (see bot.db.upgrade)."""
+"""Alembic environment: runs with the engine or connection the bot hands over (see bot.storage.db.upgrade)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-from bot import models  # noqa: F401
+from bot.storage import models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -20,8 +20,8 @@ def run() -> None:
         return
     engine = config.attributes.get("engine")
     if engine is None:
-        from bot.config import get_settings
-        from bot.db import make_engine
+        from bot.common.config import get_settings
+        from bot.storage.db import make_engine
 
         engine = make_engine(get_settings().database_url)
     with engine.begin() as conn:

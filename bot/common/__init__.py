@@ -1,0 +1,2 @@
+"""Foundations every layer may use: configuration, paths, text folding, translations, vocabularies,
+log masking, metrics."""

@@ -1,0 +1,1 @@
+"""Services over the stored data, for any front end: admin data changes, refreshes, followers and alerts, chat state."""

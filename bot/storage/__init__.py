@@ -1,0 +1,1 @@
+"""Storage: the database engine, the SQLModel tables, their migrations and the data-change lock."""
