@@ -87,3 +87,49 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def mini_dataset() -> Dataset:
     return read_dataset_file(FIXTURES / "mini_dataset.json")
+
+
+# -- Markers, by what a test uses rather than by hand ----------------------------------------------------------
+# `pytest -m "not postgres"` runs without the PostgreSQL server; `-m "not e2e"` without the fake Bot API.
+POSTGRES_FIXTURES = frozenset({"postgres_url", "pg_url"})
+# Helper modules of the tests that start the fake Bot API (tests/fakebotapi) and a real Application on it.
+FAKE_API_MODULES = ("fakebotapi", "adminkit", "adminfixtures")
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgres" in callspec.params.values():
+        return True  # db_url's PostgreSQL run (a parametrized fixture names its param, not pg_url, up front)
+    return bool(names & POSTGRES_FIXTURES)
+
+
+def _uses_fake_api(module: object) -> bool:
+    for value in vars(module).values():
+        origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
+        if isinstance(origin, str) and origin.split(".")[0] in FAKE_API_MODULES:
+            return True
+    return False
+
+
+def _fixture_from_fake_api(item: pytest.Item) -> bool:
+    """A fixture of the fake Bot API's harness (api, bot, ...) among those the test uses: the definition that
+    applies is the last one (a module's own `assistant` overrides the harness's)."""
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info is not None else ()):
+        if definitions and getattr(definitions[-1].func, "__module__", "").split(".")[0] in FAKE_API_MODULES \
+                and definitions[-1].argname in ("api", "bot"):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    fake_api: dict[object, bool] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module not in fake_api:
+            fake_api[module] = _uses_fake_api(module)
+        if (fake_api.get(module) or _fixture_from_fake_api(item)) and item.get_closest_marker("e2e") is None:
+            item.add_marker(pytest.mark.e2e)
+        if _uses_postgres(item) and item.get_closest_marker("postgres") is None:
+            item.add_marker(pytest.mark.postgres)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answers import answer_translator, elide, starts_with_vowel_sound
+from bot.core.dispatch import answer_intent, answer_question
 from bot.core.index import Index
-from bot.core.pipeline import answer_intent, answer_question
 from bot.core.textlang import written_in
 from bot.core.types import Context
+from bot.core.wording.draft import answer_translator, elide, starts_with_vowel_sound
 from bot.dataset.reader import validate_dataset
 
 FR_2018 = "france-2018-2020"

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.dispatch import answer_question
 from bot.core.index import Index
-from bot.core.pipeline import answer_question
 from bot.core.service import Assistant
 from bot.core.types import Context
 from bot.dataset.load import apply

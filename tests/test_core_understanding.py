@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.dispatch import answer_question
 from bot.core.entities import extract
 from bot.core.index import Index
 from bot.core.language import choose, detect
-from bot.core.pipeline import answer_question
 from bot.core.text import tokens
 from bot.core.types import Context
 

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from bot.core.charts import ChartRequest, breakdown, render_png
+from bot.core.dispatch import answer_list_page, answer_question, select_for_export
 from bot.core.export import COLUMNS, rows, to_csv
 from bot.core.index import Index
-from bot.core.pipeline import answer_list_page, answer_question, select_for_export
 from bot.core.types import Context
 from bot.dataset.reader import validate_dataset
 

@@ -7,14 +7,14 @@ import sys
 
 from bot.common.config import Settings
 from bot.core.service import Assistant
-from bot.core.types import Context
+from bot.core.types import Answer, Context
 
 
 def _assistant(settings: Settings) -> Assistant:
     return Assistant.from_url(settings.sqlalchemy_url, default_language=settings.default_language)
 
 
-def _print(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _print(answer: Answer, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -125,10 +125,13 @@ def _one_line(error: ValidationError) -> str:
     return "configuration error: " + "; ".join(parts)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings; raise ConfigError with one readable line when a value is bad."""
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; raise ConfigError with one readable line when a value is bad.
+
+    `overrides` are raw input for pydantic to validate, as Settings(...) takes them: field values
+    (any type pydantic can coerce) and BaseSettings' own options such as `_env_file`."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as error:
         raise ConfigError(_one_line(error)) from None
 

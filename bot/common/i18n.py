@@ -11,6 +11,7 @@ import io
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 SUPPORTED = ("en", "fr")
 DOMAIN = "messages"
+# The list styles babel.lists.format_list knows.
+ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]
 
 
 def _load_catalog(lang: str) -> NullTranslations:
@@ -71,7 +74,7 @@ class Translator:
     def percent(self, value: float) -> str:
         return format_percent(value, locale=self.locale, format="#,##0.#%")
 
-    def join(self, items: Sequence[str], style: str = "standard") -> str:
+    def join(self, items: Sequence[str], style: ListStyle = "standard") -> str:
         """'A, B and C' / 'A, B et C'."""
         items = [i for i in items if i]
         return babel_format_list(items, style=style, locale=self.locale) if items else ""

@@ -3,34 +3,22 @@ with the filters a question names, the basis of the count and how fresh the data
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz
 
+from bot.common.textnorm import fold
+from bot.core.facts import completion_level, is_assessed
 from bot.core.index import Index
-from bot.core.lexicon import NLU_DIR
+from bot.core.lexicon import lexicon
+from bot.core.records import Commitment
+from bot.core.search import topic_ids
 from bot.core.text import tokens
 from bot.core.understand import Understanding
-from bot.dataset.schema import CommitmentRecord
 
-IRM_STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
 PAGE = 10
-
-
-@functools.cache
-def _filters() -> dict:  # type: ignore[type-arg]
-    return json.loads((NLU_DIR / "filters.json").read_text(encoding="utf-8"))
-
-
-@functools.cache
-def filter_words() -> frozenset[str]:
-    """Every word of a filter phrase (completion levels, starred, ambition, lead)."""
-    spec = _filters()
-    values = [v for vs in spec["completion"].values() for v in vs] + spec["starred"] + spec["lead_words"]
-    values += [v for kind in ("ambition", "potential_impact") for vs in spec[kind].values() for v in vs]
-    return frozenset(w for v in values for w in tokens(v)) - {"by", "par", "the", "la", "le"}
+_NOT_TOPIC = ("made", "make", "did", "ont", "ete", "fait", "there", "were")
 
 
 def _phrases(values: list[str]) -> list[tuple[str, ...]]:
@@ -62,12 +50,13 @@ class Filters:
 
 
 def read_filters(u: Understanding) -> Filters:
-    spec = _filters()
+    """The filters a count question names, and its topic: its own words that are no filter."""
+    spec = lexicon().filters
     words = u.lang_words
     found = Filters(members=list(u.entities.members), plans=list(u.plans), policy_areas=list(u.entities.policy_areas))
     used: set[int] = set()
     # Longest phrases first: "substantially completed" is one level, not two.
-    phrases = sorted(((p, key) for key, values in spec["completion"].items() for p in _phrases(values)),
+    phrases = sorted(((p, key) for key, values in spec.completion.items() for p in _phrases(values)),
                      key=lambda item: -len(item[0]))
     for phrase, key in phrases:
         at = _has_phrase(words, phrase)
@@ -75,29 +64,29 @@ def read_filters(u: Understanding) -> Filters:
             if key not in found.completion:
                 found.completion.append(key)
             used.update(range(at, at + len(phrase)))
-    found.starred = any(_has_phrase(words, p) >= 0 for p in _phrases(spec["starred"]))
-    for kind in ("ambition", "potential_impact"):
-        for key, values in spec[kind].items():
-            if any(_has_phrase(words, p) >= 0 for p in _phrases(values)):
-                setattr(found, kind, key)
-    for phrase in _phrases(spec["lead_words"]):
+    found.starred = any(_has_phrase(words, p) >= 0 for p in _phrases(spec.starred))
+    for key, values in spec.ambition.items():
+        if any(_has_phrase(words, p) >= 0 for p in _phrases(values)):
+            found.ambition = key
+    for key, values in spec.potential_impact.items():
+        if any(_has_phrase(words, p) >= 0 for p in _phrases(values)):
+            found.potential_impact = key
+    for phrase in _phrases(spec.lead_words):
         at = _has_phrase(words, phrase)
         if at >= 0:
-            from bot.core.lexicon import lexicon
-
             rest = words[at + len(phrase):]
             while rest and rest[0] in lexicon().stopwords:
                 rest = rest[1:]
             found.lead = " ".join(rest)
             break
+    found.topic = [w for w in u.content if not _is_filter_word(w)]
     return found
 
 
-def completion_of(c: CommitmentRecord) -> str | None:
-    for key in (c.irm.completion_end, c.irm.completion_midterm, c.irm.completion):
-        if key and key not in IRM_STATES:
-            return key
-    return None
+def _is_filter_word(word: str) -> bool:
+    """Words of an aggregate question that filter or compare, not its topic."""
+    spec = lexicon().filters
+    return word in spec.narrowing_words or word in spec.compare_words or fold(word) in _NOT_TOPIC
 
 
 _GENERIC = frozenset({"ministry", "ministere", "minister", "ministre", "department", "office", "national",
@@ -105,7 +94,7 @@ _GENERIC = frozenset({"ministry", "ministere", "minister", "ministre", "departme
                       "l", "d", "state", "etat", "secretary", "secretariat", "general", "public", "publique"})
 
 
-def _lead_matches(c: CommitmentRecord, lead: str) -> bool:
+def _lead_matches(c: Commitment, lead: str) -> bool:
     """Every distinctive word of the filter ("culture" in "Ministry of Culture") is in a lead's name."""
     wanted = [w for w in tokens(lead) if w not in _GENERIC and len(w) > 2] or tokens(lead)
     for institution in c.lead_institutions:
@@ -116,34 +105,30 @@ def _lead_matches(c: CommitmentRecord, lead: str) -> bool:
     return False
 
 
-def select(index: Index, f: Filters) -> tuple[list[CommitmentRecord], list[CommitmentRecord]]:
+def select(index: Index, f: Filters) -> tuple[list[Commitment], list[Commitment]]:
     """(the commitments in scope, those of them matching every filter)."""
-    import numpy as np
-
     selected = np.flatnonzero(index.mask(members=f.members, plans=f.plans, areas=f.policy_areas))
     scope = [c for c in (index.commitments[index.ids[i]] for i in selected)
              if not f.lead or _lead_matches(c, f.lead)]
     if f.topic:
-        from bot.core.search import topic_ids
-
         allowed = topic_ids(index, f.topic)
         scope = [c for c in scope if c.id in allowed]
     matching = [c for c in scope
-                if (not f.completion or completion_of(c) in f.completion)
+                if (not f.completion or completion_level(c) in f.completion)
                 and (not f.starred or c.irm.starred == "yes")
                 and (not f.ambition or c.irm.ambition == f.ambition)
                 and (not f.potential_impact or c.irm.potential_impact == f.potential_impact)]
     return scope, matching
 
 
-def assessed(scope: list[CommitmentRecord], f: Filters) -> list[CommitmentRecord]:
+def assessed(scope: list[Commitment], f: Filters) -> list[Commitment]:
     """The commitments of the scope for which the IRM gave the value the question filters on."""
     if f.completion:
-        return [c for c in scope if completion_of(c)]
+        return [c for c in scope if completion_level(c)]
     if f.starred:
         return [c for c in scope if c.irm.starred in ("yes", "no")]
     if f.ambition:
-        return [c for c in scope if c.irm.ambition and c.irm.ambition not in IRM_STATES]
+        return [c for c in scope if is_assessed(c.irm.ambition)]
     if f.potential_impact:
-        return [c for c in scope if c.irm.potential_impact and c.irm.potential_impact not in IRM_STATES]
+        return [c for c in scope if is_assessed(c.irm.potential_impact)]
     return scope

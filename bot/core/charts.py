@@ -5,43 +5,25 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass
 
 from bot.common.i18n import translator
 from bot.common.vocab import vocabulary
+from bot.core.facts import AMBITION_LEVELS, COMPLETION_LEVELS, ambition_level, completion_level
 from bot.core.index import Index, plan_years
-from bot.dataset.schema import CommitmentRecord
+from bot.core.records import Commitment
+from bot.core.types import ChartRequest
 
-IRM_STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
-LEVELS = {"completion": ["complete", "substantial", "limited", "not_started", "no_evidence"],
-          "ambition": ["high", "moderate", "low"]}
+LEVELS = {"completion": COMPLETION_LEVELS, "ambition": AMBITION_LEVELS}  # highest first
+UNASSESSED = "unassessed"  # the bar of the commitments the IRM gave no level
 COLOURS = {"complete": "#1b7837", "substantial": "#7fbf7b", "limited": "#f1b6da", "not_started": "#c51b7d",
            "no_evidence": "#8c8c8c", "high": "#2166ac", "moderate": "#67a9cf", "low": "#d1e5f0",
-           "unassessed": "#e0e0e0"}
+           UNASSESSED: "#e0e0e0"}
 
 
-@dataclass(frozen=True)
-class ChartRequest:
-    """What to chart: the plans (or every plan of the members) and the measure."""
-
-    plans: tuple[str, ...]
-    metric: str = "completion"  # completion | ambition
-
-    def to_json(self) -> dict[str, object]:
-        return {"plans": list(self.plans), "metric": self.metric}
-
-
-def level(c: CommitmentRecord, metric: str) -> str:
-    if metric == "ambition":
-        value = c.irm.ambition
-        if value in LEVELS["ambition"]:
-            return value  # type: ignore[return-value]
-        return {"transformative": "high", "moderate": "moderate", "minor": "low", "none": "low"}.get(
-            c.irm.potential_impact or "", "unassessed")
-    for key in (c.irm.completion_end, c.irm.completion_midterm, c.irm.completion):
-        if key and key not in IRM_STATES:
-            return key
-    return "unassessed"
+def level(c: Commitment, metric: str) -> str:
+    """The commitment's bar in a chart of `metric` (completion or ambition): its level, or "unassessed"."""
+    value = ambition_level(c) if metric == "ambition" else completion_level(c)
+    return value or UNASSESSED
 
 
 def breakdown(index: Index, request: ChartRequest) -> dict[str, Counter[str]]:
@@ -49,7 +31,8 @@ def breakdown(index: Index, request: ChartRequest) -> dict[str, Counter[str]]:
     result: dict[str, Counter[str]] = {}
     for plan_id in sorted(request.plans, key=lambda p: (plan_years(index.plans[p])[0] or 0, p)):
         counts: Counter[str] = Counter()
-        for position in index.plan_mask.get(plan_id, []).nonzero()[0] if plan_id in index.plan_mask else []:
+        mask = index.plan_mask.get(plan_id)
+        for position in mask.nonzero()[0] if mask is not None else []:
             counts[level(index.commitments[index.ids[position]], request.metric)] += 1
         result[plan_id] = counts
     return result
@@ -60,12 +43,13 @@ def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     t = translator(lang)
     vocab = vocabulary()
     data = breakdown(index, request)
     kind = "ambition" if request.metric == "ambition" else "completion"
-    levels = LEVELS[request.metric] + ["unassessed"]
+    levels = [*LEVELS[request.metric], UNASSESSED]
     names = [_plan_label(index, p, lang) for p in data]
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=110)
     bottoms = [0] * len(data)
@@ -73,7 +57,7 @@ def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
         values = [data[p][key] for p in data]
         if not any(values):
             continue
-        label = t._("not assessed") if key == "unassessed" else vocab.label(kind, key, lang)
+        label = t._("not assessed") if key == UNASSESSED else vocab.label(kind, key, lang)
         axes.bar(names, values, bottom=bottoms, label=label, color=COLOURS[key], edgecolor="white",
                  width=0.6 if len(names) > 2 else 0.4)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
@@ -83,7 +67,9 @@ def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
              else t._("Completion of commitments — {scope}", scope=scope))
     axes.set_title(title)
     axes.set_ylabel(t._("Commitments"))
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default (AutoLocator) is one
+        locator.set_params(integer=True)
     axes.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     as_of = t.date(index.data_as_of) if index.data_as_of else "—"
     figure.text(0.01, 0.01, t._("Source: Open Government Partnership, IRM assessments (CC BY 4.0). Data as of "

@@ -7,14 +7,14 @@ import io
 
 from bot.common.i18n import translator
 from bot.common.vocab import vocabulary
-from bot.core.charts import level
+from bot.core.facts import ambition_level, completion_level
 from bot.core.index import Index
-from bot.dataset.schema import CommitmentRecord
+from bot.core.records import Commitment
 
 COLUMNS = ("id", "title", "member", "action_plan", "lead", "completion", "ambition", "url")
 
 
-def rows(index: Index, commitments: list[CommitmentRecord], lang: str) -> list[dict[str, str]]:
+def rows(index: Index, commitments: list[Commitment], lang: str) -> list[dict[str, str]]:
     vocab = vocabulary()
     t = translator(lang)
 
@@ -25,14 +25,14 @@ def rows(index: Index, commitments: list[CommitmentRecord], lang: str) -> list[d
     for c in commitments:
         plan = index.plans.get(c.action_plan or "")
         member = index.members.get(c.member)
-        completion, ambition = level(c, "completion"), level(c, "ambition")
+        completion, ambition = completion_level(c), ambition_level(c)
         unassessed = t._("not assessed")
         out.append({
             "id": c.id, "title": text(c.title), "member": text(member.name) if member else c.member,
             "action_plan": text(plan.title) if plan else "",
             "lead": "; ".join(text(i) for i in c.lead_institutions),
-            "completion": unassessed if completion == "unassessed" else vocab.label("completion", completion, lang),
-            "ambition": unassessed if ambition == "unassessed" else vocab.label("ambition", ambition, lang),
+            "completion": vocab.label("completion", completion, lang) if completion else unassessed,
+            "ambition": vocab.label("ambition", ambition, lang) if ambition else unassessed,
             "url": c.urls.get(lang) or c.urls.get("en") or next(iter(c.urls.values()), ""),
         })
     return out

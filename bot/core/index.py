@@ -23,8 +23,9 @@ from rapidfuzz.distance import OSA
 from bot.common.textnorm import fold
 from bot.common.vocab import vocabulary
 from bot.core.lexicon import lexicon
+from bot.core.records import Commitment, Dataset
 from bot.core.text import features, tokens
-from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord
+from bot.dataset.schema import ActionPlanRecord, MemberRecord
 
 _ID = re.compile(r"^([A-Z]+)(\d+)$")
 _YEARS = re.compile(r"((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})")
@@ -99,9 +100,9 @@ def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], s
             words = tuple(tokens(text))
             if words and not (len(words) == 1 and words[0] in lexicon().stopwords):
                 phrases.setdefault(words, member.id)
-    for member in members.values():  # the dataset's own names win
-        for text in member.name.values():
-            phrases[tuple(tokens(text))] = member.id
+    for record in members.values():  # the dataset's own names win
+        for text in record.name.values():
+            phrases[tuple(tokens(text))] = record.id
     return phrases
 
 
@@ -109,7 +110,7 @@ def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], s
 class Index:
     version: int
     dataset: Dataset
-    commitments: dict[str, CommitmentRecord]
+    commitments: dict[str, Commitment]
     ids: list[str]  # document order of the BM25 models
     members: dict[str, MemberRecord]
     plans: dict[str, ActionPlanRecord]
@@ -217,7 +218,7 @@ class Index:
 
     # -- look-ups ----------------------------------------------------------------------------------------
 
-    def get(self, commitment_id: str | None) -> CommitmentRecord | None:
+    def get(self, commitment_id: str | None) -> Commitment | None:
         return self.commitments.get(commitment_id) if commitment_id else None
 
     def resolve_id(self, prefix: str, number: int) -> str | None:
@@ -251,7 +252,7 @@ class Index:
     def member_plans(self, member_id: str) -> list[ActionPlanRecord]:
         return self.plans_by_member.get(member_id, [])
 
-    def title(self, commitment: CommitmentRecord, lang: str) -> str:
+    def title(self, commitment: Commitment, lang: str) -> str:
         return commitment.title.get(lang) or next(iter(commitment.title.values()), commitment.id)
 
     def folded_titles(self, commitment_id: str) -> list[str]:

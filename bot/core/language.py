@@ -20,7 +20,7 @@ _FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f][?:!;](?:\s|$)")
 def detect(text: str, words: list[str]) -> str | None:
     """'fr', 'en', or None when the text does not tell."""
     markers = lexicon().markers
-    fr = sum(1 for w in words if w in markers["fr"])
+    fr: float = sum(1 for w in words if w in markers["fr"])
     en = sum(1 for w in words if w in markers["en"])
     fr += 1.5 * min(2, len(_FRENCH_LETTERS.findall(text)))
     fr += 1.0 * min(2, len(_ELISION.findall(text)))

@@ -1,15 +1,162 @@
-"""The vocabulary of question understanding, read from data/nlu/*.json (never hard-coded in if-chains)."""
+"""The vocabulary of question understanding, read from data/nlu/*.json (never hard-coded in if-chains).
+
+Each file is validated by a pydantic model when it is read: a malformed file stops with an error that names
+the file and the place in it ("data/nlu/words.json: ordinals.2[0]: Input should be a valid string").
+Keys starting with "_" are comments, at any depth.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
-from bot.common.paths import DATA_DIR
+from pydantic import AfterValidator, BaseModel, ConfigDict, RootModel, ValidationError, ValidationInfo, field_validator
+
+from bot.common.paths import DATA_DIR, PROJECT_ROOT
 from bot.common.textnorm import fold
+from bot.common.vocab import vocabulary
+from bot.core.text import tokens
+from bot.core.types import INTENTS
+from bot.dataset.errors import DataError, Problem, json_path
 
 NLU_DIR = DATA_DIR / "nlu"
+
+# -- the files, as pydantic models ------------------------------------------------------------------------
+
+
+class _NluFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _an_intent(name: str) -> str:
+    if name not in INTENTS:
+        raise ValueError(f"{name!r} is not an intent of the answer contract ({', '.join(INTENTS)})")
+    return name
+
+
+class IntentTriggers(_NluFile):
+    """The trigger phrases of one intent, per language (folded; a trailing * is a prefix wildcard)."""
+
+    weight: float = 1.0
+    en: list[str] = []
+    fr: list[str] = []
+    es: list[str] = []
+
+
+class IntentsFile(RootModel[dict[Annotated[str, AfterValidator(_an_intent)], IntentTriggers]]):
+    """data/nlu/intents.json: intent name → its trigger phrases."""
+
+
+class PerLanguage(_NluFile):
+    en: list[str]
+    fr: list[str]
+
+
+class WordsFile(_NluFile):
+    """data/nlu/words.json: the word lists of the question understanding (folded)."""
+
+    stopwords: PerLanguage
+    language_markers: PerLanguage
+    commitment_words: list[str]
+    milestone_words: list[str]
+    plan_words: list[str]
+    ordinals: dict[int, list[str]]
+    latest: list[str]
+    synonyms: dict[str, str]
+    thanks: list[str]
+
+
+class GlossaryFile(_NluFile):
+    """data/nlu/glossary.json: French topic words → their English equivalents."""
+
+    pairs: dict[str, str]
+
+
+class FilterPhrases(_NluFile):
+    """data/nlu/filters.json: the phrases of aggregate questions that filter ("completed", "starred"), compare,
+    or ask for a chart. Keys of completion, ambition and potential_impact are vocabulary keys."""
+
+    completion: dict[str, list[str]]
+    starred: list[str]
+    ambition: dict[str, list[str]]
+    potential_impact: dict[str, list[str]]
+    lead_words: list[str]
+    compare: list[str]
+    chart: list[str]
+    ambition_metric: list[str]
+
+    @field_validator("completion", "ambition", "potential_impact")
+    @classmethod
+    def _vocabulary_keys(cls, value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        kind = info.field_name or ""
+        for key in value:
+            if not vocabulary().has(kind, key):
+                raise ValueError(f"{key!r} is no {kind} key of data/vocabularies.json")
+        return value
+
+    @functools.cached_property
+    def narrowing_words(self) -> frozenset[str]:
+        """Every word of a phrase that narrows a count (completion levels, starred, ambition, lead): not the
+        topic of the question."""
+        values = [v for vs in self.completion.values() for v in vs] + self.starred + self.lead_words
+        values += [v for levels in (self.ambition, self.potential_impact) for vs in levels.values() for v in vs]
+        return frozenset(w for v in values for w in tokens(v)) - {"by", "par", "the", "la", "le"}
+
+    @functools.cached_property
+    def compare_words(self) -> frozenset[str]:
+        return frozenset(w for v in self.compare for w in tokens(v))
+
+    @functools.cached_property
+    def chart_words(self) -> frozenset[str]:
+        return frozenset(w for v in self.chart for w in tokens(v))
+
+    @functools.cached_property
+    def every_word(self) -> frozenset[str]:
+        """Every word of the file: real words, never corrected as typos."""
+        return frozenset(w for phrase in _strings(self.model_dump()) for w in _words(phrase))
+
+
+_File = TypeVar("_File", bound=BaseModel)
+
+
+def read_nlu_file(path: Path, model: type[_File]) -> _File:
+    """A data/nlu file validated by its model; a DataError naming the file and the place when it is malformed."""
+    source = _shown(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise DataError.one(source, f"cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError as err:
+        raise DataError.one(source, f"not UTF-8 text ({err.reason})", f"byte {err.start}") from None
+    except json.JSONDecodeError as err:
+        raise DataError.one(source, err.msg, f"line {err.lineno} column {err.colno}") from None
+    try:
+        return model.model_validate(_without_comments(raw))
+    except ValidationError as err:
+        raise DataError([Problem(source, json_path([p for p in e["loc"] if p != "[key]"]),
+                                 str(e["msg"]).removeprefix("Value error, "))
+                         for e in err.errors()]) from None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _without_comments(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_comments(v) for k, v in value.items() if not (isinstance(k, str) and k.startswith("_"))}
+    if isinstance(value, list):
+        return [_without_comments(v) for v in value]
+    return value
+
+
+# -- the lexicon ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -31,7 +178,7 @@ class Lexicon:
     ordinals: dict[str, int]
     latest_words: frozenset[str]
     synonyms: dict[tuple[str, ...], tuple[str, ...]]
-    filter_words: frozenset[str]  # words of aggregate filters (data/nlu/filters.json)
+    filters: FilterPhrases  # phrases of aggregate questions (data/nlu/filters.json)
     thanks: tuple[tuple[str, ...], ...]  # phrases that thank (a greeting answered "you're welcome")
     translations: dict[str, tuple[str, ...]]  # French <-> English topic words (data/nlu/glossary.json)
 
@@ -52,7 +199,7 @@ class Lexicon:
     def known_words(self) -> frozenset[str]:
         """Words the lexicon itself uses: never 'corrected' as typos."""
         return (self.trigger_words | self.stopwords | self.commitment_words | self.milestone_words
-                | self.plan_words | frozenset(self.ordinals) | self.latest_words | self.filter_words
+                | self.plan_words | frozenset(self.ordinals) | self.latest_words | self.filters.every_word
                 | frozenset(m for ms in self.markers.values() for m in ms))
 
 
@@ -62,48 +209,50 @@ def _words(phrase: str) -> tuple[str, ...]:
 
 @functools.cache
 def lexicon() -> Lexicon:
-    intents = json.loads((NLU_DIR / "intents.json").read_text(encoding="utf-8"))
-    words = json.loads((NLU_DIR / "words.json").read_text(encoding="utf-8"))
-    triggers = []
-    for intent, spec in intents.items():
-        if intent.startswith("_"):
-            continue
-        weight = float(spec.get("weight", 1.0))
-        for lang in ("en", "fr", "es"):
-            for phrase in spec.get(lang, []):
-                triggers.append(Trigger(intent, _words(phrase), weight, lang))
-    synonyms = {_words(k): _words(v) for k, v in words["synonyms"].items() if not k.startswith("_")}
-    glossary = json.loads((NLU_DIR / "glossary.json").read_text(encoding="utf-8"))["pairs"]
+    """The bundled lexicon, read once."""
+    return read_lexicon(NLU_DIR)
+
+
+def read_lexicon(nlu_dir: Path) -> Lexicon:
+    """The lexicon of the files in `nlu_dir` (intents.json, words.json, filters.json, glossary.json)."""
+    intents = read_nlu_file(nlu_dir / "intents.json", IntentsFile).root
+    words = read_nlu_file(nlu_dir / "words.json", WordsFile)
+    glossary = read_nlu_file(nlu_dir / "glossary.json", GlossaryFile).pairs
+    filters = read_nlu_file(nlu_dir / "filters.json", FilterPhrases)
+    triggers = [Trigger(intent, _words(phrase), spec.weight, lang)
+                for intent, spec in intents.items()
+                for lang, phrases in (("en", spec.en), ("fr", spec.fr), ("es", spec.es))
+                for phrase in phrases]
     # The glossary's words of one language only are clues of that language ("lanceurs", "whistleblowers").
     topic_words = {"fr": {w for k in glossary for w in _words(k)},
                    "en": {w for v in glossary.values() for w in _words(v)}}
     both = topic_words["fr"] & topic_words["en"]
+    markers = {"en": words.language_markers.en, "fr": words.language_markers.fr}
     return Lexicon(
         triggers=tuple(triggers),
-        stopwords=frozenset(w for lang in ("en", "fr") for p in words["stopwords"][lang] for w in _words(p)),
-        markers={lang: frozenset(w for p in words["language_markers"][lang] for w in _words(p))
-                 | frozenset(topic_words[lang] - both) for lang in ("en", "fr")},
-        commitment_words=frozenset(fold(w) for w in words["commitment_words"]),
-        milestone_words=frozenset(fold(w) for w in words["milestone_words"]),
-        plan_words=frozenset(fold(w) for w in words["plan_words"]),
-        ordinals={fold(w): int(n) for n, ws in words["ordinals"].items() for w in ws},
-        latest_words=frozenset(fold(w) for w in words["latest"]),
-        synonyms=synonyms,
-        thanks=tuple(_words(p) for p in words["thanks"]),
+        stopwords=frozenset(w for p in (*words.stopwords.en, *words.stopwords.fr) for w in _words(p)),
+        markers={lang: frozenset(w for p in markers[lang] for w in _words(p)) | frozenset(topic_words[lang] - both)
+                 for lang in ("en", "fr")},
+        commitment_words=frozenset(fold(w) for w in words.commitment_words),
+        milestone_words=frozenset(fold(w) for w in words.milestone_words),
+        plan_words=frozenset(fold(w) for w in words.plan_words),
+        ordinals={fold(w): n for n, ws in words.ordinals.items() for w in ws},
+        latest_words=frozenset(fold(w) for w in words.latest),
+        synonyms={_words(k): _words(v) for k, v in words.synonyms.items()},
+        filters=filters,
+        thanks=tuple(_words(p) for p in words.thanks),
         translations=_translations(glossary),
-        filter_words=frozenset(w for phrase in _strings(json.loads((NLU_DIR / "filters.json").read_text(
-            encoding="utf-8"))) for w in _words(phrase)),
     )
 
 
 def _strings(value: object) -> list[str]:
-    """Every string inside a JSON value (comments excepted)."""
+    """Every string inside a JSON value."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     if isinstance(value, dict):
-        return [s for k, v in value.items() if not k.startswith("_") for s in _strings(v)]
+        return [s for v in value.values() for s in _strings(v)]
     return []
 
 

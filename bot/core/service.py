@@ -10,36 +10,19 @@ import ctypes
 import gc
 import logging
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.core.types import Answer, Context
+from bot.core.types import Answer, ChartRequest, Context, Hit, SearchPage
 
 if TYPE_CHECKING:
-    from bot.core.charts import ChartRequest
+    from bot.core.index import Index
+
+__all__ = ["Assistant", "Hit", "SearchPage"]  # Hit and SearchPage: at home in bot.core.types
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result."""
-
-    id: str
-    title: str  # in the requested language (or the other one)
-    snippet: str  # a short card: plan, lead institution, completion
-    url: str | None
-    score: float
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    hits: list[Hit]
-    total: int
-    offset: int
 
 
 def _release_memory() -> None:
@@ -62,7 +45,7 @@ class Assistant:
         self.engine = engine
         self.default_language = default_language
         self._lock = threading.Lock()
-        self._index = None  # bot.core.index.Index, built on first use
+        self._index: Index | None = None  # built on first use
         self._version = -1
 
     @classmethod
@@ -117,9 +100,10 @@ class Assistant:
             return True
 
     @property
-    def index(self):  # type: ignore[no-untyped-def]
+    def index(self) -> Index:
         if self._index is None:
             self.refresh_if_stale()
+        assert self._index is not None  # refresh_if_stale builds one when there is none
         return self._index
 
     # -- answering -------------------------------------------------------------------------------------
@@ -132,7 +116,7 @@ class Assistant:
         back to `preferred_lang` (the user's stored choice), then `client_lang` (e.g. Telegram's
         language_code), then the default language. `context` is the previous answer's `.context`.
         """
-        from bot.core.pipeline import answer_question
+        from bot.core.dispatch import answer_question
 
         return answer_question(self.index, question, context=context or Context(), lang=lang,
                                preferred_lang=preferred_lang, client_lang=client_lang,
@@ -145,26 +129,26 @@ class Assistant:
     def ask_intent(self, intent: str, commitment_id: str, milestone: str | None = None, *, lang: str,
                    context: Context | None = None) -> Answer:
         """Answer `intent` about a known commitment (for buttons: milestones, lead institution, ...)."""
-        from bot.core.pipeline import answer_intent
+        from bot.core.dispatch import answer_intent
 
         return answer_intent(self.index, intent, commitment_id, milestone, lang=lang, context=context or Context())
 
     def search(self, query: str, *, lang: str, limit: int = 10, offset: int = 0) -> SearchPage:
         """Commitments matching words or an id, best first (for /search and inline mode)."""
-        from bot.core.pipeline import search_page
+        from bot.core.dispatch import search_page
 
         return search_page(self.index, query, lang=lang, limit=limit, offset=offset)
 
     def list_page(self, question: str, offset: int, *, lang: str) -> Answer:
         """The page of a count's list that starts at `offset` (for "More" buttons: action "list")."""
-        from bot.core.pipeline import answer_list_page
+        from bot.core.dispatch import answer_list_page
 
         return answer_list_page(self.index, question, offset, lang=lang)
 
     def chart(self, request: ChartRequest | str, *, lang: str) -> bytes | None:
         """A PNG chart: of a ChartRequest (Answer.chart), or of a plan or member named in words
         ("France 2018-2020", "France"). None when the words name no plan or member."""
-        from bot.core.charts import ChartRequest, render_png
+        from bot.core.charts import render_png
 
         if isinstance(request, str):
             answer = self.answer(f"chart {request}", lang=lang)
@@ -177,8 +161,8 @@ class Assistant:
     def export_csv(self, query: str, *, lang: str) -> tuple[int, bytes]:
         """(number of rows, CSV bytes) of the commitments a query selects: filters like a count question
         ("France 2018-2020 starred"), else a topic search."""
+        from bot.core.dispatch import select_for_export
         from bot.core.export import rows, to_csv
-        from bot.core.pipeline import select_for_export
 
         commitments = select_for_export(self.index, query)
         return len(commitments), to_csv(rows(self.index, commitments, lang))

@@ -2,7 +2,7 @@
 
 OGP files a text under the language of the page it came from, not the language of the text: the English
 page of a Guatemalan commitment gives its Spanish title, and French pages leave some names in English.
-An answer that shows a text in another language than its own says which language (answers.Reply), so
+An answer that shows a text in another language than its own says which language (wording.draft.Draft), so
 it needs the text's own language. Function words (bm25s' stop-word lists) and letters that only one of
 the languages uses decide; the language the text is filed under stands unless the text clearly says
 otherwise, so that names ("Cabinet Office", "Côte d'Ivoire Action Plan") keep it.

@@ -1,9 +1,15 @@
-"""What the core returns to every front end: an Answer, with the context for the next question."""
+"""What the core returns to every front end: an Answer (with the context for the next question and the chart it
+may offer), and the pages of a search. The one home of the core's result types."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# The intents of the answer contract (`ask --json`): every question is answered as one of them.
+INTENTS = ("greeting", "help", "commitment_overview", "commitment_status", "milestone_status", "milestones",
+           "lead_institution", "support_institutions", "policy_areas", "ambition", "verifiability", "relevance",
+           "early_results", "dates", "description", "action_plan", "irm_reports", "search", "count", "unknown")
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,17 @@ class Context:
         return cls(**known)
 
 
+@dataclass(frozen=True)
+class ChartRequest:
+    """What to chart: the plans (or every plan of the members) and the measure."""
+
+    plans: tuple[str, ...]
+    metric: str = "completion"  # completion | ambition
+
+    def to_json(self) -> dict[str, object]:
+        return {"plans": list(self.plans), "metric": self.metric}
+
+
 @dataclass
 class Answer:
     question: str
@@ -63,8 +80,8 @@ class Answer:
     context: Context = field(default_factory=Context)
     # Entities understood, for logs and tests: {"member": "france", "plan": "france-2018-2020", ...}
     entities: dict[str, Any] = field(default_factory=dict)
-    # A chart the answer offers (bot.core.charts.ChartRequest); front ends render it with Assistant.chart.
-    chart: Any = None
+    # A chart the answer offers; front ends render it with Assistant.chart.
+    chart: ChartRequest | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` object of the contract in shared/DESIGN.md."""
@@ -82,3 +99,21 @@ class Answer:
             "entities": self.entities,
             **({"chart": self.chart.to_json()} if self.chart is not None else {}),
         }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str  # in the requested language (or the other one)
+    snippet: str  # a short card: plan, lead institution, completion
+    url: str | None
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    offset: int

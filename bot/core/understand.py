@@ -1,17 +1,19 @@
 """From a question (and the conversation so far) to what it asks: intent, commitment, milestone,
-filters, candidates and a confidence. No wording here: bot.core.answers renders the result."""
+filters, candidates and a confidence. No wording here: bot.core.dispatch has the result worded."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.entities import Entities, extract, plans_matching
+from bot.core.entities import Entities, expand_synonyms, extract, plans_matching
+from bot.core.facts import IRM_STATES
 from bot.core.index import Index
 from bot.core.intents import IntentScores, score
 from bot.core.lexicon import lexicon
-from bot.core.text import features, features_of_word
-from bot.core.types import Context
-from bot.dataset.schema import CommitmentRecord
+from bot.core.records import Commitment
+from bot.core.search import rank
+from bot.core.text import features, features_of_word, tokens
+from bot.core.types import ChartRequest, Context
 
 ABOUT_A_COMMITMENT = {"commitment_overview", "commitment_status", "milestone_status", "milestones",
                       "lead_institution", "support_institutions", "policy_areas", "ambition", "verifiability",
@@ -51,7 +53,7 @@ class Understanding:
     plans: list[str] = field(default_factory=list)
     from_context: bool = False
     question: str = ""
-    chart: object = None  # a bot.core.charts.ChartRequest when the answer offers a chart
+    chart: ChartRequest | None = None  # when the answer offers a chart
     missing_milestone: str | None = None  # asked for a milestone the commitment lacks
 
 
@@ -80,8 +82,6 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
     hits = [(doc, float(own[doc])) for doc, _ in index.names.top(features([a for w in words for a in translations(w)]),
                                                                 k=40)]
     if area_words:
-        from bot.core.search import rank
-
         known = {doc for doc, _ in hits}
         position = index.position
         hits += [(position[cid], 0.0) for cid, _ in rank(index, [], areas=list(area_words), members=members,
@@ -162,10 +162,8 @@ def _milestone_choice(found: Entities, context: Context, index: Index) -> bool:
     return False
 
 
-def _title_stems(c: CommitmentRecord) -> list[list[str]]:
+def _title_stems(c: Commitment) -> list[list[str]]:
     """The stems of the content words of each of the commitment's titles and short titles (any language)."""
-    from bot.core.text import tokens
-
     stopwords = lexicon().stopwords
     return [[features_of_word(w)[0] for w in tokens(title) if w not in stopwords and len(w) > 1]
             for title in (*c.title.values(), *c.short_title.values())]
@@ -190,8 +188,8 @@ def _known(value: object) -> bool:
     if not value:
         return False
     if isinstance(value, list):
-        return any(v not in ("pending_irm_review", "no_irm_data", "not_reviewed") for v in value)
-    return value not in ("pending_irm_review", "no_irm_data", "not_reviewed")
+        return any(v not in IRM_STATES for v in value)
+    return value not in IRM_STATES
 
 
 def _candidate_choice(words: list[str], context: Context) -> str | None:
@@ -226,14 +224,12 @@ def _choose_intent(scores: IntentScores, found: Entities, has_topic: bool) -> st
 def _asks_for_a_list(found: Entities) -> bool:
     """'which France 2018-2020 commitments were starred?': a plural 'commitments' asked with which/list,
     about a member or a plan, or with a filter (completion, starred, ambition, lead)."""
-    from bot.core.aggregates import filter_words
-
     words = found.words
     plural = {"commitments", "engagements", "compromisos"}
     asking = {"which", "what", "list", "quels", "quelles", "lesquels", "liste", "lister", "cuales"}
     if not (plural.intersection(words) and asking.intersection(words)):
         return False
-    return bool(found.members or found.plan_named or filter_words().intersection(words))
+    return bool(found.members or found.plan_named or lexicon().filters.narrowing_words.intersection(words))
 
 
 def understand(index: Index, question: str, context: Context) -> Understanding:
@@ -369,9 +365,6 @@ def _milestone_by_content(index: Index, words: list[str], hits: list[tuple[str, 
     """A topic that only one commitment has, said in the words of one of its milestones: (commitment,
     milestone number). Only words found in that milestone and in no other of the commitment's count (the
     programme's name is in all of them), and two are needed, so that a plain topic search stays a search."""
-    from bot.core.entities import expand_synonyms
-    from bot.core.text import tokens
-
     if len(hits) != 1:
         return None
     commitment = index.commitments[hits[0][0]]
@@ -401,12 +394,10 @@ def _without_title_cues(index: Index, cid: str, found: Entities, scores: IntentS
 
 
 def _topic_hits(index: Index, words: list[str], found: Entities, plans: list[str]) -> list[tuple[str, float]]:
-    from bot.core.search import rank
-
     return rank(index, words, areas=found.policy_areas, members=found.members, plans=plans)
 
 
-def _resolve_milestone(commitment: CommitmentRecord, found: Entities, result: Understanding) -> None:
+def _resolve_milestone(commitment: Commitment, found: Entities, result: Understanding) -> None:
     numbers = [m.number for m in commitment.milestones]
     wanted: str | None = None
     if found.milestone:

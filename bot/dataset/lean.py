@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Localized = dict[str, str]
 EMPTY: Localized = {}  # shared by every record without a text: read-only by contract
 
 
-def _share_empty(record: object) -> None:
+def _share_empty(record: DataclassInstance) -> None:
     """Empty dicts and lists are many (most fields of most records): let them all be one object."""
-    for name in record.__slots__:  # type: ignore[attr-defined]
+    for name in record.__dataclass_fields__:
         value = getattr(record, name)
         if isinstance(value, dict) and not value:
             setattr(record, name, EMPTY)

@@ -11,10 +11,11 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
 from bot.common.paths import BUNDLED_DATASET
 from bot.dataset.diff import CommitmentChange, DatasetDiff, diff_datasets
@@ -28,6 +29,7 @@ from bot.storage.models import DataRefresh, utcnow
 log = logging.getLogger(__name__)
 Mode = Literal["replace", "merge"]
 KEEP_SNAPSHOTS = 10  # older refreshes keep their log line but not the data they replaced
+_Record = TypeVar("_Record")
 
 
 @dataclass
@@ -51,7 +53,7 @@ class LoadResult:
 def merge_datasets(base: Dataset, incoming: Dataset) -> Dataset:
     """`incoming` laid over `base`: records with the same id are replaced, others kept."""
 
-    def over(old: list, new: list, key: str) -> list:  # type: ignore[type-arg]
+    def over(old: list[_Record], new: list[_Record], key: str) -> list[_Record]:
         merged = {getattr(r, key): r for r in old}
         merged.update({getattr(r, key): r for r in new})
         return sorted(merged.values(), key=lambda r: getattr(r, key))
@@ -143,22 +145,22 @@ def _count(kind: str, outcome: str) -> None:
     refreshed(kind, outcome)
 
 
-def _prune_snapshots(session) -> None:  # type: ignore[no-untyped-def]
-    keep = select(DataRefresh.id).where(DataRefresh.snapshot.is_not(None)) \
-        .order_by(DataRefresh.id.desc()).limit(KEEP_SNAPSHOTS)  # type: ignore[union-attr,attr-defined]
+def _prune_snapshots(session: Session) -> None:
+    keep = select(col(DataRefresh.id)).where(col(DataRefresh.snapshot).is_not(None)) \
+        .order_by(col(DataRefresh.id).desc()).limit(KEEP_SNAPSHOTS)
     kept = [row[0] for row in session.execute(keep)]
     if len(kept) == KEEP_SNAPSHOTS:
-        session.execute(update(DataRefresh).where(DataRefresh.id < min(kept))  # type: ignore[arg-type]
-                        .where(DataRefresh.snapshot.is_not(None)).values(snapshot=None))  # type: ignore[union-attr]
+        session.execute(update(DataRefresh).where(col(DataRefresh.id) < min(kept))
+                        .where(col(DataRefresh.snapshot).is_not(None)).values(snapshot=None))
 
 
 def rollback(engine: Engine, *, actor: str = "cli") -> LoadResult:
     """Restore the data as it was before the last applied change (itself recorded, so it can be undone)."""
     with session_scope(engine) as session:
         last = session.execute(
-            select(DataRefresh).where(DataRefresh.outcome == "applied")
-            .where(DataRefresh.snapshot.is_not(None))  # type: ignore[union-attr]
-            .order_by(DataRefresh.id.desc()).limit(1)).scalars().first()
+            select(DataRefresh).where(col(DataRefresh.outcome) == "applied")
+            .where(col(DataRefresh.snapshot).is_not(None))
+            .order_by(col(DataRefresh.id).desc()).limit(1)).scalars().first()
         if last is None:
             raise DataError.one("rollback", "there is no earlier dataset to restore")
         snapshot, last_id = last.snapshot, last.id

@@ -7,11 +7,13 @@ transaction, so readers see the old data or the new, never a mix (PostgreSQL MVC
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from bot.common.textnorm import fold
 from bot.common.vocab import vocabulary
@@ -37,6 +39,7 @@ from bot.storage.models import (
     Member,
     Milestone,
     PolicyArea,
+    table_of,
     utcnow,
 )
 
@@ -58,35 +61,35 @@ def institution_key(name: dict[str, str]) -> str:
 
 def dataset_state(session: Session, *, lock: bool = False) -> DatasetState:
     """The version row, created when missing; `lock` serialises writers (SELECT ... FOR UPDATE)."""
-    query = select(DatasetState).where(DatasetState.id == 1)
+    query = select(DatasetState).where(col(DatasetState.id) == 1)
     if lock:
         query = query.with_for_update()
         if session.get_bind().dialect.name == "sqlite":
             # SQLite ignores FOR UPDATE: a no-op write as the transaction's first statement takes the
             # database's write lock (other writers wait, busy_timeout) before anything is read.
-            session.execute(update(DatasetState).where(DatasetState.id == 1)
-                            .values(version=DatasetState.version))
-    state = session.exec(query).scalars().first()  # type: ignore[call-overload]
+            session.execute(update(DatasetState).where(col(DatasetState.id) == 1)
+                            .values(version=col(DatasetState.version)))
+    state = session.scalars(query).first()
     if state is None:  # migration 0004 creates it; a database emptied by hand may lack it
         try:
             with session.begin_nested():
                 session.add(DatasetState(id=1, version=0))
         except IntegrityError:  # another writer created it first
             pass
-        state = session.exec(query).scalars().first()  # type: ignore[call-overload]
+        state = session.scalars(query).one()
     return state
 
 
 def current_version(session: Session) -> int:
-    row = session.exec(select(DatasetState.version).where(DatasetState.id == 1)).first()  # type: ignore[call-overload]
+    row = session.execute(select(col(DatasetState.version)).where(col(DatasetState.id) == 1)).first()
     return int(row[0]) if row else 0
 
 
-def _bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+def _bulk(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """A Core insert of whole rows: the ORM's bulk insert splits rows by which values are empty, which at
     40,000 milestones on PostgreSQL meant some 20,000 statements instead of a few batches."""
     if rows:
-        session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        session.execute(insert(table_of(model)), rows)
 
 
 def write_dataset(session: Session, dataset: Dataset, *, description: str | None = None) -> int:
@@ -101,8 +104,7 @@ def write_dataset(session: Session, dataset: Dataset, *, description: str | None
     _bulk(session, Member, [{"id": m.id, "name": m.name, "kind": m.kind} for m in dataset.members])
     _bulk(session, ActionPlan, [{"id": p.id, "member_id": p.member, "title": p.title, "start_year": p.start_year,
                                  "end_year": p.end_year, "cycle": p.cycle} for p in dataset.action_plans])
-    areas: dict[str, dict[str, str]] = {key: vocab.term("policy_area", key).labels  # type: ignore[union-attr]
-                                        for key in vocab.keys("policy_area")}
+    areas: dict[str, dict[str, str]] = {key: term.labels for key, term in vocab.terms.get("policy_area", {}).items()}
     for area in dataset.policy_areas:
         areas[area.key] = area.label
     used_areas = {a for c in dataset.commitments for a in c.policy_areas}
@@ -149,23 +151,43 @@ def read_dataset(session: Session, *, with_source_text: bool = True) -> Dataset:
     Rows are read as plain tuples, not ORM objects: at 10,000 commitments that is the difference
     between seconds and hundreds of megabytes.
     """
-    return _read(session, with_source_text=with_source_text, lean=False)
+    return _read(session, _CANONICAL, with_source_text=with_source_text)
 
 
 def read_lean_dataset(session: Session) -> LeanDataset:
     """The stored data as light read-only records (bot.dataset.lean), without page source texts: what
     the in-memory search index keeps (a tenth of the pydantic records' memory)."""
-    return _read(session, with_source_text=False, lean=True)  # type: ignore[return-value]
+    return _read(session, _LEAN, with_source_text=False)
 
 
-def _read(session: Session, *, with_source_text: bool, lean: bool) -> Dataset | LeanDataset:
-    make_commitment = lean_records.Commitment if lean else CommitmentRecord.model_construct
-    make_milestone = lean_records.Milestone if lean else MilestoneRecord.model_construct
-    make_irm = lean_records.Irm if lean else IrmRecord.model_construct
+_Milestone = TypeVar("_Milestone")
+_Irm = TypeVar("_Irm")
+_Commitment = TypeVar("_Commitment")
+_Dataset = TypeVar("_Dataset")
 
-    def rows(model: type, order: str | None = None) -> Any:
+
+@dataclass(frozen=True)
+class _Makers(Generic[_Milestone, _Irm, _Commitment, _Dataset]):
+    """What `_read` builds from the rows: the canonical records (bot.dataset.schema, constructed without
+    validation: the database holds validated data) or the light ones (bot.dataset.lean). Each is called
+    with the record's fields as keyword arguments."""
+
+    milestone: Callable[..., _Milestone]
+    irm: Callable[..., _Irm]
+    commitment: Callable[..., _Commitment]
+    dataset: Callable[..., _Dataset]
+
+
+_CANONICAL = _Makers(MilestoneRecord.model_construct, IrmRecord.model_construct, CommitmentRecord.model_construct,
+                     Dataset.model_construct)
+_LEAN = _Makers(lean_records.Milestone, lean_records.Irm, lean_records.Commitment, lean_records.Dataset)
+
+
+def _read(session: Session, make: _Makers[_Milestone, _Irm, _Commitment, _Dataset], *,
+          with_source_text: bool) -> _Dataset:
+    def rows(model: type[SQLModel], order: str | None = None) -> Any:
         """The rows of a table, streamed (never all held as a list at once)."""
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         columns = [c for c in table.columns if with_source_text or c.name != "source_text"]
         query = select(*columns)
         if order:
@@ -187,31 +209,28 @@ def _read(session: Session, *, with_source_text: bool, lean: bool) -> Dataset | 
     areas: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for link in rows(CommitmentPolicyArea):
         areas[link.commitment_id].append((link.position, link.policy_area_key))
-    milestones: dict[str, list[Any]] = defaultdict(list)
-    for m in rows(Milestone, order="position"):
-        milestones[m.commitment_id].append(make_milestone(
-            commitment=None, **{k: getattr(m, k) for k in _MILESTONE_COLUMNS}) if lean else m)
+    milestones: dict[str, list[_Milestone]] = defaultdict(list)
+    for m in rows(Milestone, order="position"):  # so each commitment's list is in order
+        milestones[m.commitment_id].append(make.milestone(
+            commitment=None, **{k: getattr(m, k) for k in _MILESTONE_COLUMNS}))
     irm = {a.commitment_id: a for a in rows(IrmAssessment)}
     commitments = []
     for c in rows(Commitment, order="id"):
         assessment = irm.get(c.id)
-        commitments.append(make_commitment(
+        commitments.append(make.commitment(
             id=c.id, member=c.member_id, action_plan=c.action_plan_id,
             **{k: getattr(c, k) for k in _COMMITMENT_COLUMNS if k != "source_text"},
             source_text=c.source_text if with_source_text else {},
             lead_institutions=[n for _, n in sorted(lead[c.id], key=lambda x: x[0])],
             support_institutions=[n for _, n in sorted(support[c.id], key=lambda x: x[0])],
             policy_areas=[k for _, k in sorted(areas[c.id])],
-            milestones=milestones.pop(c.id, []) if lean else
-            [make_milestone(commitment=None, **{k: getattr(m, k) for k in _MILESTONE_COLUMNS})
-             for m in sorted(milestones[c.id], key=lambda m: m.position)],
-            irm=make_irm(**{k: getattr(assessment, k) for k in _IRM_COLUMNS}) if assessment
-            else make_irm(**{k: IrmRecord.model_fields[k].get_default(call_default_factory=True)
+            milestones=milestones.pop(c.id, []),
+            irm=make.irm(**{k: getattr(assessment, k) for k in _IRM_COLUMNS}) if assessment
+            else make.irm(**{k: IrmRecord.model_fields[k].get_default(call_default_factory=True)
                              for k in _IRM_COLUMNS}),
         ))
     state = session.get(DatasetState, 1)
-    make_dataset = lean_records.Dataset if lean else Dataset.model_construct
-    return make_dataset(
+    return make.dataset(
         format="ogp-bot-dataset", format_version=1, generated_at=utcnow(),
         description=state.description if state else None,
         members=sorted(members, key=lambda m: m.id), action_plans=sorted(plans, key=lambda p: p.id),

@@ -44,7 +44,9 @@ def _empty(value: Any) -> bool:
 
 
 def _same_text(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and _SPACE.sub(" ", a).strip() == _SPACE.sub(" ", b or "").strip()
+    if not a or not b:
+        return False
+    return _SPACE.sub(" ", a).strip() == _SPACE.sub(" ", b).strip()
 
 
 def record_progress(record: dict[str, Any]) -> tuple[int, int]:

@@ -10,19 +10,20 @@ is a DataError naming the file and the place in it, and nothing of the run is wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
 from bot.dataset.diff import DatasetDiff, diff_commitments, diff_datasets
 from bot.dataset.errors import DataError, Problem
 from bot.dataset.load import LoadResult, apply
 from bot.dataset.reader import decode_text, not_text, read_dataset_bytes
-from bot.dataset.schema import CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
+from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
 from bot.dataset.store import current_version
 from bot.importing import csvfile, legacy, milestones_irm
 from bot.importing.facts import PageFacts, from_page
@@ -305,18 +306,34 @@ def _changes_nothing(stored: Dataset, incoming: Dataset, *, replace: bool) -> bo
     if replace:
         return not diff_datasets(stored, incoming).changes and stored.action_plans == incoming.action_plans \
             and stored.members == incoming.members and stored.policy_areas == incoming.policy_areas
-    for mine, theirs in ((incoming.commitments, stored.commitments), (incoming.action_plans, stored.action_plans),
-                         (incoming.members, stored.members), (incoming.policy_areas, stored.policy_areas)):
-        known = {getattr(r, "key", None) or r.id: r for r in theirs}  # type: ignore[union-attr]
-        for record in mine:
-            old = known.get(getattr(record, "key", None) or record.id)  # type: ignore[union-attr]
-            if old is None:
-                return False
-            if isinstance(record, CommitmentRecord):
-                if diff_commitments(old, record):
-                    return False
-            elif old.model_dump() != record.model_dump():
-                return False
+    return (_known_unchanged(incoming.commitments, stored.commitments, _same_commitment)
+            and _known_unchanged(incoming.action_plans, stored.action_plans, _same_record)
+            and _known_unchanged(incoming.members, stored.members, _same_record)
+            and _known_unchanged(incoming.policy_areas, stored.policy_areas, _same_record))
+
+
+_Record = TypeVar("_Record", bound=CommitmentRecord | ActionPlanRecord | MemberRecord | PolicyAreaRecord)
+
+
+def _record_key(record: CommitmentRecord | ActionPlanRecord | MemberRecord | PolicyAreaRecord) -> str:
+    return record.key if isinstance(record, PolicyAreaRecord) else record.id
+
+
+def _same_commitment(old: CommitmentRecord, new: CommitmentRecord) -> bool:
+    return not diff_commitments(old, new)
+
+
+def _same_record(old: BaseModel, new: BaseModel) -> bool:
+    return old.model_dump() == new.model_dump()
+
+
+def _known_unchanged(mine: list[_Record], theirs: list[_Record], same: Callable[[_Record, _Record], bool]) -> bool:
+    """Whether every record of `mine` is in `theirs` (by id or key), unchanged."""
+    known = {_record_key(r): r for r in theirs}
+    for record in mine:
+        old = known.get(_record_key(record))
+        if old is None or not same(old, record):
+            return False
     return True
 
 

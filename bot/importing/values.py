@@ -229,9 +229,9 @@ def date(text: str | None) -> str | None:
         return None
     match = _MONTH_YEAR.match(value)
     if match:
-        month = month_number(match.group(1))
-        if month:
-            return f"{int(match.group(2)):04d}-{month:02d}"
+        named = month_number(match.group(1))
+        if named:
+            return f"{int(match.group(2)):04d}-{named:02d}"
     years = _YEAR.findall(value)
     return years[0] if len(years) == 1 else None
 

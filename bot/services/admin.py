@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from bot.common.i18n import N_, Translator, translator
 from bot.dataset.load import LoadResult
@@ -41,7 +42,7 @@ def record_refusal(engine: Engine, user_id: int | None, command: str) -> None:
 
 def refusals(engine: Engine, limit: int = 50) -> list[AdminAudit]:
     with session_scope(engine) as session:
-        return list(session.execute(select(AdminAudit).order_by(AdminAudit.id.desc()).limit(limit))  # type: ignore[union-attr,arg-type]
+        return list(session.execute(select(AdminAudit).order_by(col(AdminAudit.id).desc()).limit(limit))
                     .scalars())
 
 
@@ -63,15 +64,15 @@ class HistoryLine:
 
 
 # Snapshots and diffs are not read: they can be megabytes.
-_COLUMNS = (DataRefresh.id, DataRefresh.started_at, DataRefresh.actor, DataRefresh.kind, DataRefresh.outcome,
-            DataRefresh.sources, DataRefresh.counts, DataRefresh.version_before, DataRefresh.version_after,
-            DataRefresh.error)
+_COLUMNS = (col(DataRefresh.id), col(DataRefresh.started_at), col(DataRefresh.actor), col(DataRefresh.kind),
+            col(DataRefresh.outcome), col(DataRefresh.sources), col(DataRefresh.counts),
+            col(DataRefresh.version_before), col(DataRefresh.version_after), col(DataRefresh.error))
 
 
 def history(engine: Engine, limit: int = HISTORY_DEFAULT) -> list[HistoryLine]:
     """The last data changes, newest first."""
     with session_scope(engine) as session:
-        rows = session.execute(select(*_COLUMNS).order_by(DataRefresh.id.desc()).limit(limit))  # type: ignore[union-attr,arg-type]
+        rows = session.execute(select(*_COLUMNS).order_by(col(DataRefresh.id).desc()).limit(limit))
         return [HistoryLine(*row) for row in rows]
 
 
@@ -131,11 +132,11 @@ class Stats:
 def stats(engine: Engine) -> Stats:
     with session_scope(engine) as session:
         state = session.get(DatasetState, 1)
-        names = {m_id: name for m_id, name in session.execute(select(Member.id, Member.name))}
+        names = {m_id: name for m_id, name in session.execute(select(col(Member.id), col(Member.name)))}
         plans: dict[str, list[tuple[str, int]]] = {}
         for member, plan, n in session.execute(
-                select(Commitment.member_id, Commitment.action_plan_id, func.count())
-                .group_by(Commitment.member_id, Commitment.action_plan_id)):
+                select(col(Commitment.member_id), col(Commitment.action_plan_id), func.count())
+                .group_by(col(Commitment.member_id), col(Commitment.action_plan_id))):
             plans.setdefault(member, []).append((plan or "", n))
         follows, followers = session.execute(select(func.count(), func.count(func.distinct(Follow.user_id)))).one()
         plan_count = session.execute(select(func.count()).select_from(ActionPlan)).scalar() or 0
@@ -151,8 +152,8 @@ def stats(engine: Engine) -> Stats:
 
 def _last_applied(engine: Engine) -> HistoryLine | None:
     with session_scope(engine) as session:
-        row = session.execute(select(*_COLUMNS).where(DataRefresh.outcome == "applied")
-                              .order_by(DataRefresh.id.desc()).limit(1)).first()  # type: ignore[union-attr,arg-type]
+        row = session.execute(select(*_COLUMNS).where(col(DataRefresh.outcome) == "applied")
+                              .order_by(col(DataRefresh.id).desc()).limit(1)).first()
     return HistoryLine(*row) if row else None
 
 
@@ -207,9 +208,9 @@ def rollback_target(engine: Engine) -> HistoryLine | None:
     """The change /rollback would undo: the last applied one whose snapshot is kept (as bot.dataset.load.rollback
     chooses it)."""
     with session_scope(engine) as session:
-        row = session.execute(select(*_COLUMNS).where(DataRefresh.outcome == "applied")
-                              .where(DataRefresh.snapshot.is_not(None))  # type: ignore[union-attr]
-                              .order_by(DataRefresh.id.desc()).limit(1)).first()  # type: ignore[union-attr,arg-type]
+        row = session.execute(select(*_COLUMNS).where(col(DataRefresh.outcome) == "applied")
+                              .where(col(DataRefresh.snapshot).is_not(None))
+                              .order_by(col(DataRefresh.id).desc()).limit(1)).first()
     return HistoryLine(*row) if row else None
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.common.i18n import Translator, translator
 from bot.dataset.diff import CommitmentChange, FieldChange
@@ -102,19 +102,19 @@ def plan(engine: Engine, now: datetime, *, default_lang: str = "en") -> int:
         latest = latest_refresh_id(session)
         due = [Due(f.id, f.user_id, f.kind, f.target, f.rhythm, f.lang, f.last_refresh_id, f.next_digest_at)
                for f in session.execute(select(Follow).where(or_(
-                   (Follow.rhythm == "now") & (Follow.last_refresh_id < latest),  # type: ignore[arg-type,operator]
-                   (Follow.rhythm != "now") & (Follow.next_digest_at <= now)))).scalars()]  # type: ignore[arg-type,operator]
+                   (col(Follow.rhythm) == "now") & (col(Follow.last_refresh_id) < latest),
+                   (col(Follow.rhythm) != "now") & (col(Follow.next_digest_at) <= now)))).scalars()]
         if not due:
             return 0
         users = {f.user_id for f in due}
         prefs = {u: (lang, blocked) for u, lang, blocked in session.execute(
-            select(UserPreference.user_id, UserPreference.language, UserPreference.blocked)
-            .where(UserPreference.user_id.in_(users)))}  # type: ignore[attr-defined]
+            select(col(UserPreference.user_id), col(UserPreference.language), col(UserPreference.blocked))
+            .where(col(UserPreference.user_id).in_(users)))}
         low = min(f.last_refresh_id for f in due)
         changes: dict[int, list[CommitmentChange]] = {
             rid: [CommitmentChange.from_json(c) for c in diff] for rid, diff in session.execute(
-                select(DataRefresh.id, DataRefresh.diff).where(DataRefresh.outcome == "applied")
-                .where(DataRefresh.id > low).where(DataRefresh.id <= latest).order_by(DataRefresh.id))}  # type: ignore[arg-type,operator]
+                select(col(DataRefresh.id), col(DataRefresh.diff)).where(col(DataRefresh.outcome) == "applied")
+                .where(col(DataRefresh.id) > low).where(col(DataRefresh.id) <= latest).order_by(col(DataRefresh.id)))}
         broad = any(f.kind != "commitment" for f in due)
         scopes = _scopes(session, changes) if broad else {}
         session.rollback()
@@ -154,8 +154,8 @@ def _plan_user(engine: Engine, user_id: int, follows: list[Due], changes: dict[i
     with session_scope(engine) as session:
         if items and not suspended:
             low = min(f.last_refresh_id for f in follows)
-            told = session.execute(select(AlertLog.items).where(AlertLog.user_id == user_id)
-                                   .where(AlertLog.refresh_to > low)).scalars()  # type: ignore[arg-type,operator]
+            told = session.execute(select(col(AlertLog.items)).where(col(AlertLog.user_id) == user_id)
+                                   .where(col(AlertLog.refresh_to) > low)).scalars()
             for earlier in told:
                 for rid, commitment in earlier:
                     items.pop((rid, commitment), None)
@@ -163,8 +163,8 @@ def _plan_user(engine: Engine, user_id: int, follows: list[Due], changes: dict[i
             values: dict[str, Any] = {"last_refresh_id": latest}
             if follow.rhythm in PERIOD:
                 values["next_digest_at"] = _next_slot(follow.next_digest_at or now, PERIOD[follow.rhythm], now)
-            moved = session.execute(update(Follow).where(Follow.id == follow.id)  # type: ignore[arg-type]
-                                    .where(Follow.last_refresh_id == follow.last_refresh_id).values(**values))
+            moved = session.exec(update(Follow).where(col(Follow.id) == follow.id)
+                                 .where(col(Follow.last_refresh_id) == follow.last_refresh_id).values(**values))
             if moved.rowcount != 1:
                 session.rollback()
                 return 0
@@ -193,13 +193,15 @@ def _scopes(session: Session, changes: dict[int, list[CommitmentChange]]) -> dic
     (a commitment that moved belongs to both sides) and, for removed ones, from the data they were removed from."""
     ids = {c.commitment for cs in changes.values() for c in cs}
     scopes: dict[str, Scope] = {cid: Scope() for cid in ids}
-    for cid, member, plan in session.execute(select(Commitment.id, Commitment.member_id, Commitment.action_plan_id)
-                                             .where(Commitment.id.in_(ids))):  # type: ignore[union-attr]
+    for cid, member, plan in session.execute(select(col(Commitment.id), col(Commitment.member_id),
+                                                    col(Commitment.action_plan_id))
+                                             .where(col(Commitment.id).in_(ids))):
         scopes[cid].members.add(member)
         if plan:
             scopes[cid].plans.add(plan)
-    for cid, area in session.execute(select(CommitmentPolicyArea.commitment_id, CommitmentPolicyArea.policy_area_key)
-                                     .where(CommitmentPolicyArea.commitment_id.in_(ids))):  # type: ignore[attr-defined]
+    for cid, area in session.execute(select(col(CommitmentPolicyArea.commitment_id),
+                                            col(CommitmentPolicyArea.policy_area_key))
+                                     .where(col(CommitmentPolicyArea.commitment_id).in_(ids))):
         scopes[cid].areas.add(area)
     for rid, commitment_changes in changes.items():
         removed = {c.commitment for c in commitment_changes if c.kind == "removed"}
@@ -227,7 +229,7 @@ def _widen(scope: Scope, change: FieldChange) -> None:
 
 
 def _from_snapshot(session: Session, refresh_id: int, removed: set[str], scopes: dict[str, Scope]) -> None:
-    blob = session.execute(select(DataRefresh.snapshot).where(DataRefresh.id == refresh_id)).scalar()
+    blob = session.execute(select(col(DataRefresh.snapshot)).where(col(DataRefresh.id) == refresh_id)).scalar()
     if blob is None:  # pruned (only the last ten are kept): the member still comes from the id's prefix
         return
     for record in decode_snapshot(blob).commitments:
@@ -273,8 +275,8 @@ def render(session: Session, items: dict[tuple[int, str], list[Due]], changes: d
     for rid, commitment in sorted(items):
         by_commitment[commitment].extend(c for c in changes.get(rid, []) if c.commitment == commitment)
     titles = {cid: (short or {}, title or {}) for cid, short, title in session.execute(
-        select(Commitment.id, Commitment.short_title, Commitment.title)
-        .where(Commitment.id.in_(list(by_commitment))))}  # type: ignore[union-attr]
+        select(col(Commitment.id), col(Commitment.short_title), col(Commitment.title))
+        .where(col(Commitment.id).in_(list(by_commitment))))}
     head = t._("What changed in what you follow:") if rhythm == "now" else \
         t._("Your {rhythm}: what changed in what you follow.", rhythm=rhythm_label(rhythm, lang))
     blocks: list[str] = []
@@ -288,8 +290,8 @@ def render(session: Session, items: dict[tuple[int, str], list[Due]], changes: d
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - len(foot) - 3].rsplit("\n", 1)[0] + "\n…\n\n" + foot
     follows = {f.id: f for fs in items.values() for f in fs}
-    names = dict(session.execute(select(Member.id, Member.name).where(  # type: ignore[call-overload]
-        Member.id.in_([f.target for f in follows.values() if f.kind == "member"]))).all())  # type: ignore[attr-defined]
+    names = dict(session.execute(select(col(Member.id), col(Member.name)).where(
+        col(Member.id).in_([f.target for f in follows.values() if f.kind == "member"]))).all())
     buttons = [[f.id, t._("Unfollow {name}", name=short_label(Target(f.kind, f.target), lang, names))]
                for f in sorted(follows.values(), key=lambda f: (f.kind != "commitment", f.target))][:MAX_BUTTONS]
     return text, buttons
@@ -328,13 +330,13 @@ def _block(change: CommitmentChange, names: tuple[dict[str, str], dict[str, str]
 def take_pending(engine: Engine, limit: int = 500) -> list[Outgoing]:
     """Claim queued alerts for sending (pending -> sending): each is claimed by one replica only."""
     with session_scope(engine) as session:
-        ids = list(session.execute(select(AlertLog.id).where(AlertLog.status == "pending")
-                                   .order_by(AlertLog.id).limit(limit)).scalars())  # type: ignore[arg-type]
-        claimed = [i for i in ids if session.execute(
-            update(AlertLog).where(AlertLog.id == i).where(AlertLog.status == "pending")  # type: ignore[arg-type]
-            .values(status="sending", attempts=AlertLog.attempts + 1)).rowcount == 1]
-        rows = session.execute(select(AlertLog).where(AlertLog.id.in_(claimed))  # type: ignore[union-attr]
-                               .order_by(AlertLog.id)).scalars()  # type: ignore[arg-type]
+        ids = list(session.execute(select(col(AlertLog.id)).where(col(AlertLog.status) == "pending")
+                                   .order_by(col(AlertLog.id)).limit(limit)).scalars())
+        claimed = [i for i in ids if session.exec(
+            update(AlertLog).where(col(AlertLog.id) == i).where(col(AlertLog.status) == "pending")
+            .values(status="sending", attempts=col(AlertLog.attempts) + 1)).rowcount == 1]
+        rows = session.execute(select(AlertLog).where(col(AlertLog.id).in_(claimed))
+                               .order_by(col(AlertLog.id))).scalars()
         return [Outgoing(r.id, r.user_id, r.lang, r.text, [(int(b[0]), str(b[1])) for b in r.buttons], r.attempts)
                 for r in rows]
 
@@ -360,5 +362,5 @@ def finish(engine: Engine, alert_id: int, status: str, *, message_id: int | None
 
 def alerts_of(engine: Engine, user_id: int) -> list[AlertLog]:
     with session_scope(engine) as session:
-        return list(session.execute(select(AlertLog).where(AlertLog.user_id == user_id)
-                                    .order_by(AlertLog.id)).scalars())  # type: ignore[arg-type]
+        return list(session.execute(select(AlertLog).where(col(AlertLog.user_id) == user_id)
+                                    .order_by(col(AlertLog.id))).scalars())

@@ -16,17 +16,22 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.core.types import Context
-from bot.storage.models import CallbackPayload, ChatState, UserPreference, utcnow
+from bot.storage.models import CallbackPayload, ChatState, UserPreference, table_of, utcnow
 
-_PREFS: Table = UserPreference.__table__  # type: ignore[attr-defined]
-_CHATS: Table = ChatState.__table__  # type: ignore[attr-defined]
-_PAYLOADS: Table = CallbackPayload.__table__  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+    from sqlalchemy.sql import Select
+
+_PREFS: Table = table_of(UserPreference)
+_CHATS: Table = table_of(ChatState)
+_PAYLOADS: Table = table_of(CallbackPayload)
 
 
 @dataclass(frozen=True)
@@ -52,27 +57,30 @@ class ChatStore:
 
     # -- statements: built once (SQLAlchemy caches their compiled form; a turn runs two of them) ------------
 
-    def _insert(self, table: Table):  # type: ignore[no-untyped-def]
+    def _insert(self, table: Table) -> PostgresInsert | SqliteInsert:
         if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)
+            from sqlalchemy.dialects.postgresql import insert as postgres_insert
 
-    def _upsert_statement(self, table: Table, key: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
+            return postgres_insert(table)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+
+    def _upsert_statement(self, table: Table, key: str, columns: tuple[str, ...]) -> PostgresInsert | SqliteInsert:
         """INSERT ... ON CONFLICT (key) DO UPDATE SET columns = excluded.columns, values given at execution."""
         stmt = self._insert(table)
         return stmt.on_conflict_do_update(index_elements=[key], set_={c: stmt.excluded[c] for c in columns})
 
     @functools.cached_property
-    def _turn_query(self):  # type: ignore[no-untyped-def]
+    def _turn_query(self) -> Select[dict[str, Any] | None, str | None, bool | None]:
+        """(chat context, user's language, user's blocked flag): each NULL when its row is missing."""
         pref = select(_PREFS.c.language, _PREFS.c.blocked).where(_PREFS.c.user_id == bindparam("user_id"))
         return select(select(_CHATS.c.context).where(_CHATS.c.chat_id == bindparam("chat_id")).scalar_subquery(),
                       pref.with_only_columns(_PREFS.c.language).scalar_subquery(),
                       pref.with_only_columns(_PREFS.c.blocked).scalar_subquery())
 
     @functools.cached_property
-    def _save_context(self):  # type: ignore[no-untyped-def]
+    def _save_context(self) -> PostgresInsert | SqliteInsert:
         return self._upsert_statement(_CHATS, "chat_id", ("context", "updated_at"))
 
     def _upsert(self, conn: Connection, table: Table, key: str, values: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from bot.common.i18n import translator
 from bot.common.textnorm import fold, slug
@@ -117,7 +118,7 @@ def rhythm_label(rhythm: str, lang: str) -> str:
 
 def latest_refresh_id(session: Any) -> int:
     """The id of the last applied data change: what a new follow starts after (old changes are not news)."""
-    return session.execute(select(func.max(DataRefresh.id)).where(DataRefresh.outcome == "applied")).scalar() or 0
+    return session.execute(select(func.max(DataRefresh.id)).where(col(DataRefresh.outcome) == "applied")).scalar() or 0
 
 
 class FollowStore:
@@ -131,8 +132,9 @@ class FollowStore:
         if rhythm not in RHYTHMS or target.kind not in KINDS:
             raise ValueError(f"bad follow {target} {rhythm}")
         with session_scope(self.engine) as session:
-            existing = session.execute(select(Follow).where(Follow.user_id == user_id, Follow.kind == target.kind,
-                                                            Follow.target == target.key)).scalars().first()
+            existing = session.execute(select(Follow).where(col(Follow.user_id) == user_id,
+                                                            col(Follow.kind) == target.kind,
+                                                            col(Follow.target) == target.key)).scalars().first()
             if existing is not None:
                 if existing.rhythm != rhythm:
                     existing.rhythm = rhythm
@@ -141,7 +143,8 @@ class FollowStore:
                 session.add(existing)
                 session.flush()
                 return existing, False
-            count = session.execute(select(func.count()).select_from(Follow).where(Follow.user_id == user_id)).scalar()
+            count = session.execute(select(func.count()).select_from(Follow)
+                                    .where(col(Follow.user_id) == user_id)).scalar()
             if (count or 0) >= MAX_FOLLOWS:
                 raise TooManyFollows
             follow = Follow(user_id=user_id, kind=target.kind, target=target.key, rhythm=rhythm, lang=lang,
@@ -153,8 +156,8 @@ class FollowStore:
 
     def unfollow(self, user_id: int, target: Target) -> bool:
         with session_scope(self.engine) as session:
-            return session.execute(delete(Follow).where(Follow.user_id == user_id, Follow.kind == target.kind,
-                                                        Follow.target == target.key)).rowcount > 0
+            return session.exec(delete(Follow).where(col(Follow.user_id) == user_id, col(Follow.kind) == target.kind,
+                                                     col(Follow.target) == target.key)).rowcount > 0
 
     def unfollow_id(self, user_id: int, follow_id: int) -> Follow | None:
         """Remove one of the user's own follows (a button press); None when it is gone or not theirs."""
@@ -167,8 +170,8 @@ class FollowStore:
 
     def following(self, user_id: int) -> list[Follow]:
         with session_scope(self.engine) as session:
-            return list(session.execute(select(Follow).where(Follow.user_id == user_id)
-                                        .order_by(Follow.kind, Follow.target)).scalars())
+            return list(session.execute(select(Follow).where(col(Follow.user_id) == user_id)
+                                        .order_by(col(Follow.kind), col(Follow.target))).scalars())
 
     def find(self, user_id: int, text: str) -> Follow | None:
         """One of the user's follows named by its key as written ("FR0038", "france", "open_data")."""

@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from bot.common.i18n import N_, Translator
 from bot.dataset.errors import DataError
@@ -185,8 +186,9 @@ def run_import_logged(engine: Engine, files: list[InputFile], *, actor: str, kin
         return run_import(engine, files, actor=actor, kind=kind, **options)
     except DataError as error:
         with session_scope(engine) as session:
-            logged = session.execute(select(DataRefresh.id).where(DataRefresh.id > last)
-                                     .where(DataRefresh.actor == actor).where(DataRefresh.outcome == "failed")).first()
+            logged = session.execute(select(col(DataRefresh.id)).where(col(DataRefresh.id) > last)
+                                     .where(col(DataRefresh.actor) == actor)
+                                     .where(col(DataRefresh.outcome) == "failed")).first()
         if logged is None:
             record_failure(engine, actor=actor, kind=kind, sources=[f.name for f in files], error=str(error))
         raise

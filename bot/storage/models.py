@@ -11,14 +11,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Table, UniqueConstraint
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Field, SQLModel, col
 
 Localized = dict[str, str]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core Table of a table model (for Core statements). SQLModel sets `__table__` on `table=True`
+    classes without declaring it to type checkers; the mapper's local table is that same Table."""
+    table = sa_inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def _json(nullable: bool = False) -> Any:
@@ -163,7 +173,7 @@ class DataRefresh(SQLModel, table=True):
     snapshot: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
-Index("ix_commitment_plan_number", Commitment.action_plan_id, Commitment.number)
+Index("ix_commitment_plan_number", col(Commitment.action_plan_id), col(Commitment.number))
 
 
 # -- Telegram front end state (bot.services.chatstate) -------------------------------------------------------------
