@@ -25,6 +25,8 @@ run: $(STAMP) catalogs
 test: $(STAMP) catalogs
 	$(VENV)/bin/ruff check bot handlers tests
 	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP) catalogs
@@ -53,6 +55,8 @@ schema: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot handlers tests
 	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache ogp_bot.db* locales/*/LC_MESSAGES/*.mo

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from telegram import BotCommandScopeChat, Document, InlineKeyboardMarkup, Update
+from telegram import BotCommandScopeChat, Document, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
@@ -26,20 +26,19 @@ from bot.services import admin
 from bot.services.refresh import RefreshOutcome, record_failure, refresh, run_import_logged
 from bot.storage import datalock
 from handlers import alerts, callbackdata
+from handlers.callbackdata import ButtonAction
+from handlers.chat import InChat, in_chat
 from handlers.commands import admin_menu
-from handlers.replies import keyboard, plain, send
-from handlers.services import BotApplication, BotContext, Services, blocking, user_language
+from handlers.replies import keyboard
+from handlers.services import BotApplication, BotContext, Handler, Services, blocking
 
 log = logging.getLogger(__name__)
 # A new message with a document whose caption is /import (CommandHandler reads text only; an edited caption is
 # not a new import).
 IMPORT_CAPTION = filters.UpdateType.MESSAGE & filters.Document.ALL & filters.CaptionRegex(r"^/import(?:@\w+)?(?:\s|$)")
-PATTERN = r"^a[a-z]\|"  # callback data of admin buttons (handlers.callbackdata: action "admin")
-COMMANDS = ("import", "refresh", "history", "rollback", "stats")
+COMMANDS = ("import", "refresh", "history", "rollback", "stats")  # admins only (menu: commands.admin_menu)
 _MIME_EXTENSIONS = {"application/json": ".json", "text/csv": ".csv", "application/zip": ".zip",
                     "application/x-zip-compressed": ".zip", "text/html": ".html"}
-
-Handler = Callable[[Update, BotContext], Awaitable[None]]
 
 
 def admin_only(command: str) -> Callable[[Handler], Handler]:
@@ -57,25 +56,24 @@ def admin_only(command: str) -> Callable[[Handler], Handler]:
 
 
 async def refuse(update: Update, context: BotContext, command: str) -> None:
-    user, chat = update.effective_user, update.effective_chat
+    user = update.effective_user
     await blocking(admin.record_refusal, context.services.assistant.engine, user.id if user else None, command)
-    lang = await user_language(context, user)
-    text = translator(lang)._("Sorry, /{command} is for the bot's administrators only.", command=command)
+    here = await in_chat(update, context)
+    if here is None:  # admin commands and buttons all come from a chat
+        return
+    text = here.t._("Sorry, /{command} is for the bot's administrators only.", command=command)
     query = update.callback_query
     if query is not None:
         try:
             await query.answer(text, show_alert=True)
         except BadRequest:
             pass
-    elif chat is not None:
-        await send(context, chat.id, plain(text, lang), chat_type=chat.type)
+    else:
+        await here.say(text)
 
 
-async def _reply(update: Update, context: BotContext, text: str, lang: str,
-                 markup: InlineKeyboardMarkup | None = None) -> None:
-    chat = update.effective_chat
-    if chat is not None:
-        await send(context, chat.id, plain(text, lang, markup), chat_type=chat.type)
+def _actor(here: InChat) -> str:
+    return f"telegram:{here.user.id if here.user else '?'}"
 
 
 async def _after_change(context: BotContext) -> None:
@@ -96,18 +94,21 @@ def _changed(report: ImportReport | None) -> bool:
 @admin_only("import")
 async def import_command(update: Update, context: BotContext) -> None:
     """/import [dry] in reply to a file (or with nothing to import: how to use it)."""
+    here = await in_chat(update, context)
+    if here is None:
+        return
     message = update.effective_message
     replied = message.reply_to_message if message else None
-    await _import(update, context, replied.document if replied else None, list(context.args or []))
+    await _import(here, replied.document if replied else None, list(context.args or []))
 
 
 @admin_only("import")
 async def import_caption(update: Update, context: BotContext) -> None:
     """A file sent with /import [dry] as its caption."""
-    message = update.effective_message
-    if message is None:
+    message, here = update.effective_message, await in_chat(update, context)
+    if message is None or here is None:
         return
-    await _import(update, context, message.document, (message.caption or "").split()[1:])
+    await _import(here, message.document, (message.caption or "").split()[1:])
 
 
 def _file_name(document: Document) -> str:
@@ -116,44 +117,42 @@ def _file_name(document: Document) -> str:
     return "upload" + _MIME_EXTENSIONS.get(document.mime_type or "", ".txt")
 
 
-async def _import(update: Update, context: BotContext, document: Document | None, words: list[str]) -> None:
+async def _import(here: InChat, document: Document | None, words: list[str]) -> None:
+    context, t = here.context, here.t
     services = context.services
-    lang = await user_language(context, update.effective_user)
-    t = translator(lang)
     dry = any(w.lower() in ("dry", "dry-run", "test", "essai") for w in words)
     if document is None:
-        await _reply(update, context, t._("Send a file (canonical JSON, OGP page text or HTML, CSV, or a .zip of "
-                                          "those) with /import as its caption, or reply /import to it. /import dry "
-                                          "shows what would change without changing anything."), lang)
+        await here.say(t._("Send a file (canonical JSON, OGP page text or HTML, CSV, or a .zip of those) with "
+                           "/import as its caption, or reply /import to it. /import dry shows what would change "
+                           "without changing anything."))
         return
-    name, limit = _file_name(document), services.settings.import_max_bytes
-    actor = f"telegram:{update.effective_user.id if update.effective_user else '?'}"
+    name, limit, actor = _file_name(document), services.settings.import_max_bytes, _actor(here)
     if document.file_size is not None and document.file_size > limit:  # refused before downloading it
         await blocking(record_failure, services.assistant.engine, actor=actor, kind="import", sources=[name],
                        error=f"{name}: {document.file_size:,} bytes, over the limit of {limit:,} bytes")
-        await _reply(update, context, t._("Import refused, nothing was changed: {file} is {size} bytes, over the "
-                                          "limit of {limit} bytes (IMPORT_MAX_BYTES).", file=name,
-                                          size=t.number(document.file_size), limit=t.number(limit)), lang)
+        await here.say(t._("Import refused, nothing was changed: {file} is {size} bytes, over the limit of {limit} "
+                           "bytes (IMPORT_MAX_BYTES).", file=name, size=t.number(document.file_size),
+                           limit=t.number(limit)))
         return
     try:
         telegram_file = await context.bot.get_file(document.file_id)
         data = bytes(await telegram_file.download_as_bytearray())
     except TelegramError as error:
-        await _reply(update, context, t._("I could not download {file}: {error}. Nothing was changed.", file=name,
-                                          error=str(error)), lang)
+        await here.say(t._("I could not download {file}: {error}. Nothing was changed.", file=name,
+                           error=str(error)))
         return
     try:
         report = await blocking(_run_import, services, InputFile(name, data), actor=actor, dry=dry)
     except datalock.Busy:
-        await _reply(update, context, _busy(t), lang)
+        await here.say(_busy(t))
         return
     except DataError as error:
         version = await blocking(services.assistant.stored_version)
-        await _reply(update, context, _refused(t, str(error), version), lang)
+        await here.say(_refused(t, str(error), version))
         return
     if _changed(report):
         await _after_change(context)
-    await _reply(update, context, render_summary(report, lang), lang)
+    await here.say(render_summary(report, here.lang))
 
 
 def _run_import(services: Services, item: InputFile, *, actor: str, dry: bool) -> ImportReport:
@@ -179,30 +178,30 @@ def _refused(t: Translator, error: str, version: int) -> str:
 
 @admin_only("refresh")
 async def refresh_command(update: Update, context: BotContext) -> None:
-    services = context.services
-    lang = await user_language(context, update.effective_user)
-    t = translator(lang)
+    here = await in_chat(update, context)
+    if here is None:
+        return
+    services, t = context.services, here.t
     settings = services.settings
     sources = list(settings.data_sources)
     if not sources:
-        await _reply(update, context, t._("There is nothing to refresh from: DATA_SOURCES is empty."), lang)
+        await here.say(t._("There is nothing to refresh from: DATA_SOURCES is empty."))
         return
     partial = any(w.lower() in ("partial", "partiel") for w in context.args or [])
-    actor = f"telegram:{update.effective_user.id if update.effective_user else '?'}"
     try:
-        outcome = await refresh(services.assistant.engine, sources, actor=actor, partial=partial,
+        outcome = await refresh(services.assistant.engine, sources, actor=_actor(here), partial=partial,
                                 timeout=settings.fetch_timeout_seconds, max_bytes=settings.import_max_bytes)
     except datalock.Busy:
-        await _reply(update, context, _busy(t), lang)
+        await here.say(_busy(t))
         return
     except DataError as error:
         version = await blocking(services.assistant.stored_version)
-        await _reply(update, context, t._("Refresh refused, nothing was changed (the data stays at version "
-                                          "{version}):", version=version) + "\n" + str(error), lang)
+        await here.say(t._("Refresh refused, nothing was changed (the data stays at version {version}):",
+                           version=version) + "\n" + str(error))
         return
     if outcome.applied:
         await _after_change(context)
-    await _reply(update, context, render_refresh(outcome, lang), lang)
+    await here.say(render_refresh(outcome, here.lang))
 
 
 def render_refresh(outcome: RefreshOutcome, lang: str) -> str:
@@ -228,21 +227,25 @@ def render_refresh(outcome: RefreshOutcome, lang: str) -> str:
 
 @admin_only("history")
 async def history_command(update: Update, context: BotContext) -> None:
-    lang = await user_language(context, update.effective_user)
+    here = await in_chat(update, context)
+    if here is None:
+        return
     words = context.args or []
     limit = min(int(words[0]), admin.HISTORY_MAX) if words and words[0].isdigit() and int(words[0]) > 0 \
         else admin.HISTORY_DEFAULT
     lines = await blocking(admin.history, context.services.assistant.engine, limit)
-    await _reply(update, context, admin.render_history(lines, lang), lang)
+    await here.say(admin.render_history(lines, here.lang))
 
 
 @admin_only("stats")
 async def stats_command(update: Update, context: BotContext) -> None:
-    lang = await user_language(context, update.effective_user)
+    here = await in_chat(update, context)
+    if here is None:
+        return
     assistant = context.services.assistant
     figures = await blocking(admin.stats, assistant.engine)
-    await _reply(update, context, admin.render_stats(figures, lang, uptime=admin.uptime_seconds(),
-                                                     index_version=assistant.version), lang)
+    await here.say(admin.render_stats(figures, here.lang, uptime=admin.uptime_seconds(),
+                                      index_version=assistant.version))
 
 
 # -- /rollback --------------------------------------------------------------------------------------------------
@@ -251,16 +254,19 @@ async def stats_command(update: Update, context: BotContext) -> None:
 @admin_only("rollback")
 async def rollback_command(update: Update, context: BotContext) -> None:
     """Says which change would be undone, and asks for a tap to confirm."""
-    lang = await user_language(context, update.effective_user)
-    t = translator(lang)
+    here = await in_chat(update, context)
+    if here is None:
+        return
+    t = here.t
     target = await blocking(admin.rollback_target, context.services.assistant.engine)
     if target is None:
-        await _reply(update, context, t._("There is nothing to roll back: no earlier dataset is kept."), lang)
+        await here.say(t._("There is nothing to roll back: no earlier dataset is kept."))
         return
     question = t._("Roll back {change}? The data goes back to how it was before it. The rollback is itself "
-                   "recorded, and can be rolled back.", change=admin.describe_change(target, lang))
-    data = await blocking(callbackdata.encode, context.services.store, "admin", ("rollback", str(target.id)), lang)
-    await _reply(update, context, question, lang, keyboard([[(t._("Yes, roll back #{id}", id=target.id), data)]]))
+                   "recorded, and can be rolled back.", change=admin.describe_change(target, here.lang))
+    data = await blocking(callbackdata.encode, context.services.store, ButtonAction.ADMIN,
+                          ("rollback", str(target.id)), here.lang)
+    await here.say(question, keyboard([[(t._("Yes, roll back #{id}", id=target.id), data)]]))
 
 
 @admin_only("rollback")
@@ -270,21 +276,21 @@ async def admin_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     services = context.services
-    action = await blocking(callbackdata.decode, services.store, query.data or "")
-    lang = (action.lang if action else None) or await user_language(context, update.effective_user)
-    t = translator(lang)
+    payload = await blocking(callbackdata.decode, services.store, query.data or "")
+    here = await in_chat(update, context, lang=payload.lang if payload else None)
     try:
         await query.answer()
     except BadRequest:
         pass
-    if action is None or action.name != "admin" or len(action.args) != 2 or action.args[0] != "rollback":
+    if here is None or payload is None or payload.action is not ButtonAction.ADMIN or len(payload.args) != 2 \
+            or payload.args[0] != "rollback":
         log.warning("admin button with unusable payload %r", query.data)
         return
-    actor = f"telegram:{update.effective_user.id if update.effective_user else '?'}"
+    t, expected = here.t, payload.args[1]
     done = False
     try:
-        text, done = await blocking(_rollback, services, int(action.args[1]) if action.args[1].isdigit() else -1,
-                                    actor, lang)
+        text, done = await blocking(_rollback, services, int(expected) if expected.isdigit() else -1,
+                                    _actor(here), here.lang)
     except datalock.Busy:
         text = _busy(t)
     except DataError as error:
@@ -295,7 +301,7 @@ async def admin_button(update: Update, context: BotContext) -> None:
         pass
     if done:
         await _after_change(context)
-    await _reply(update, context, text, lang)
+    await here.say(text)
 
 
 def _rollback(services: Services, expected: int, actor: str, lang: str) -> tuple[str, bool]:

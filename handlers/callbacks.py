@@ -1,23 +1,33 @@
-"""Button presses: every callback query is answered (even with nothing to say), then routed to the action the
-button carries. Buttons whose payload is unknown (expired, or from an older version) say so."""
+"""Button presses. Every action of handlers.callbackdata.ButtonAction has one handler: its own (`OWN_HANDLERS`,
+registered with the action's pattern), or a route of `button`, which takes every other press (`ROUTES`).
+
+`button` answers every callback query it gets (even with nothing to say), then routes it by the action the
+button carries. Buttons whose payload is unknown (expired, or from an older version) say so.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
 from bot.common.i18n import translator
 from bot.core.service import Assistant
 from bot.core.types import Answer
 from bot.services.chatstate import Turn
-from handlers import callbackdata, language, search
-from handlers.conversation import answer_in_chat, language_of
-from handlers.replies import edit, render
-from handlers.services import BotContext, blocking, user_language
+from handlers import admin, callbackdata, follow, language, search
+from handlers.callbackdata import ButtonAction, Payload
+from handlers.conversation import Ask, answer_in_chat, language_of
+from handlers.replies import OutgoingMessage, edit, render
+from handlers.services import BotContext, Handler, blocking, user_language
 
 log = logging.getLogger(__name__)
+
+# A route of `button`: False when the payload is not usable (wrong arguments).
+Route = Callable[[Update, BotContext, Payload], Coroutine[Any, Any, bool]]
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -25,35 +35,51 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     services = context.services
-    action = await blocking(callbackdata.decode, services.store, query.data or "")
-    if action is None:
+    payload = await blocking(callbackdata.decode, services.store, query.data or "")
+    if payload is None:
         lang = await user_language(context, update.effective_user)
         await _answer(query, translator(lang)._("This button has expired. Ask your question again."), alert=True)
         return
     await _answer(query)  # stop the button's spinner at once; the reply follows
-    name, args = action.name, action.args
-    if name == "language" and args:
-        await language.chosen(update, context, args[0])
-    elif name == "search" and len(args) == 2:
-        lang = action.lang or await user_language(context, update.effective_user)
-        await search.more(update, context, args[0], args[1], lang)
-    elif name == "list" and len(args) == 2:
-        await _list_page(update, context, args[0], args[1], action.lang)
-    elif name in ("overview", "intent", "milestone") and args:
-        await answer_in_chat(update, context, _asker(update, context, action))
-    else:
+    route = ROUTES.get(payload.action)
+    if route is None or not payload.args or not await route(update, context, payload):
         log.warning("button with unusable payload %r", query.data)
 
 
-def _asker(update: Update, context: BotContext, action: callbackdata.Action):  # type: ignore[no-untyped-def]
+async def _language(update: Update, context: BotContext, payload: Payload) -> bool:
+    await language.chosen(update, context, payload.args[0])
+    return True
+
+
+async def _search(update: Update, context: BotContext, payload: Payload) -> bool:
+    if len(payload.args) != 2:
+        return False
+    lang = payload.lang or await user_language(context, update.effective_user)
+    await search.more(update, context, payload.args[0], payload.args[1], lang)
+    return True
+
+
+async def _list(update: Update, context: BotContext, payload: Payload) -> bool:
+    if len(payload.args) != 2:
+        return False
+    await _list_page(update, context, payload.args[0], payload.args[1], payload.lang)
+    return True
+
+
+async def _ask(update: Update, context: BotContext, payload: Payload) -> bool:
+    await answer_in_chat(update, context, _asker(update, context, payload))
+    return True
+
+
+def _asker(update: Update, context: BotContext, payload: Payload) -> Ask:
     def ask(assistant: Assistant, turn: Turn) -> Answer:
-        lang = language_of(turn, update, context, action.lang)
-        if action.name == "intent" and len(action.args) >= 2:
-            return assistant.ask_intent(action.args[0], action.args[1], lang=lang, context=turn.context)
-        if action.name == "milestone" and len(action.args) >= 2:
-            return assistant.ask_intent("milestone_status", action.args[0], action.args[1], lang=lang,
+        lang = language_of(turn, update, context, payload.lang)
+        if payload.action is ButtonAction.INTENT and len(payload.args) >= 2:
+            return assistant.ask_intent(payload.args[0], payload.args[1], lang=lang, context=turn.context)
+        if payload.action is ButtonAction.MILESTONE and len(payload.args) >= 2:
+            return assistant.ask_intent("milestone_status", payload.args[0], payload.args[1], lang=lang,
                                         context=turn.context)
-        return assistant.overview(action.args[0], lang=lang, context=turn.context)
+        return assistant.overview(payload.args[0], lang=lang, context=turn.context)
     return ask
 
 
@@ -62,18 +88,35 @@ async def _list_page(update: Update, context: BotContext, key: str, offset: str,
     query = update.callback_query
     assert query is not None
     services = context.services
-    lang = lang or await user_language(context, update.effective_user)
+    page_lang = lang or await user_language(context, update.effective_user)
     start = int(offset) if offset.isdigit() else 0
 
-    def work():  # type: ignore[no-untyped-def]
-        return render(services.assistant.list_page(key, start, lang=lang), services.store)
+    def work() -> OutgoingMessage:
+        return render(services.assistant.list_page(key, start, lang=page_lang), services.store)
 
-    reply = await blocking(work)
-    await edit(context, query, reply)
+    await edit(context, query, await blocking(work))
 
 
-async def _answer(query, text: str | None = None, *, alert: bool = False) -> None:  # type: ignore[no-untyped-def]
+async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
     try:
         await query.answer(text, show_alert=alert)
     except BadRequest as error:  # too old (e.g. pressed while the bot was down): the action still runs
         log.info("callback query not answered: %s", error)
+
+
+# Actions with a handler of their own, matched by their pattern (handlers.callbackdata.pattern) before `button`:
+# they check who presses (admin) or act on the presser's own data (unfollow), and answer the query themselves.
+# Their payloads always fit in the button, so none is ever stored ("#<code>", which reaches `button`).
+OWN_HANDLERS: dict[ButtonAction, Handler] = {
+    ButtonAction.UNFOLLOW: follow.unfollow_button,
+    ButtonAction.ADMIN: admin.admin_button,
+}
+# Every other action, routed by `button`.
+ROUTES: dict[ButtonAction, Route] = {
+    ButtonAction.OVERVIEW: _ask,
+    ButtonAction.INTENT: _ask,
+    ButtonAction.MILESTONE: _ask,
+    ButtonAction.SEARCH: _search,
+    ButtonAction.LIST: _list,
+    ButtonAction.LANGUAGE: _language,
+}

@@ -6,27 +6,23 @@ import re
 
 from telegram import Update
 
-from bot.common.i18n import translator
 from bot.core.service import Assistant
 from bot.core.types import Answer
 from bot.services.chatstate import Turn
+from handlers.chat import in_chat
 from handlers.conversation import answer_in_chat, language_of
-from handlers.replies import plain, send
-from handlers.services import BotContext, user_language
+from handlers.services import BotContext
 
 MILESTONE = re.compile(r"\d+(?:\.\d+)*")
 
 
 async def commitment(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
     args = list(context.args or [])
     if not args:
-        lang = await user_language(context, update.effective_user)
-        usage = translator(lang)._("Give a commitment id, for example: /commitment FR0038 (or /commitment FR0038 9.2 "
-                                   "for a milestone).")
-        await send(context, chat.id, plain(usage, lang), chat_type=chat.type)
+        here = await in_chat(update, context)
+        if here is not None:
+            await here.say(here.t._("Give a commitment id, for example: /commitment FR0038 (or /commitment FR0038 "
+                                    "9.2 for a milestone)."))
         return
     # "/commitment FR0038 9.2": the last argument is a milestone number when it looks like one.
     milestone = args.pop() if len(args) > 1 and MILESTONE.fullmatch(args[-1]) else None

@@ -12,20 +12,21 @@ from bot.common import metrics
 from bot.core.service import Assistant
 from bot.core.types import Answer
 from bot.services.chatstate import Turn
-from handlers.replies import Reply, render, send, working
+from handlers.chat import InChat
+from handlers.replies import OutgoingMessage, render, working
 from handlers.services import BotContext, pick_language
 
 Ask = Callable[[Assistant, Turn], Answer]
 
 
-async def answer_in_chat(update: Update, context: BotContext, ask: Ask) -> Reply | None:
+async def answer_in_chat(update: Update, context: BotContext, ask: Ask) -> OutgoingMessage | None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return None
     services = context.services
     started, intent = time.perf_counter(), "unknown"
 
-    def work() -> Reply:
+    def work() -> OutgoingMessage:
         nonlocal intent
         turn = services.store.load(chat.id, user.id if user else None)
         answer = ask(services.assistant, turn)
@@ -37,7 +38,7 @@ async def answer_in_chat(update: Update, context: BotContext, ask: Ask) -> Reply
         return reply
 
     reply = await working(context, chat.id, work)
-    await send(context, chat.id, reply, chat_type=chat.type)
+    await InChat(context, chat, user, reply.lang).send(reply)  # in the answer's language, not looked up again
     metrics.answered(intent, time.perf_counter() - started)  # the one place every answered question passes
     return reply
 

@@ -10,10 +10,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.common.i18n import translator
 from bot.services.flood import FloodControl, Verdict
-from handlers.replies import plain, send
-from handlers.services import BotContext, user_language
+from handlers.chat import in_chat
+from handlers.services import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +44,14 @@ async def guard(update: Update, context: BotContext) -> None:
 
 
 async def _slow_down(update: Update, context: BotContext, control: FloodControl) -> None:
-    lang = await user_language(context, update.effective_user)
+    here = await in_chat(update, context)
+    if here is None:  # messages and the buttons under them all come from a chat
+        return
     seconds = max(1, round(control.window))
-    text = translator(lang).ngettext(
+    text = here.t.ngettext(
         "You are sending messages faster than I can answer. Please wait a second, then ask again.",
         "You are sending messages faster than I can answer. Please wait {n} seconds, then ask again.", seconds)
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_chat is not None:
-        await send(context, update.effective_chat.id, plain(text, lang), chat_type=update.effective_chat.type)
+    else:
+        await here.say(text)

@@ -12,10 +12,11 @@ from bot.services import followers
 from bot.services.followers import FollowStore, Target, TooManyFollows
 from bot.storage.models import Follow
 from handlers import alerts, callbackdata
-from handlers.replies import Reply, escape, keyboard, plain, send
+from handlers.callbackdata import ButtonAction
+from handlers.chat import in_chat
+from handlers.replies import OutgoingMessage, escape, keyboard
 from handlers.services import BotContext, blocking, client_language, user_language
 
-PATTERN = r"^u[a-z]\|"  # callback data of unfollow buttons (handlers.callbackdata: action "unfollow")
 MAX_LISTED = 30
 
 
@@ -34,54 +35,50 @@ def _short(context: BotContext, target: Target, lang: str) -> str:
 
 
 async def follow(update: Update, context: BotContext) -> None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    here = await in_chat(update, context)
+    if here is None or here.user is None:
         return
-    lang = await user_language(context, user)
-    t = translator(lang)
+    user, lang, t = here.user, here.lang, here.t
     words = list(context.args or [])
     rhythm = followers.parse_rhythm(words[-1]) if len(words) > 1 else None
     if rhythm:
         words.pop()
     text = " ".join(words)
     if not text:
-        await send(context, chat.id, plain(t._("Say what to follow: /follow FR0038, /follow France, /follow "
-                                               "france-2018-2020 or /follow open data; add daily or weekly for a "
-                                               "digest instead of an alert at once."), lang), chat_type=chat.type)
+        await here.say(t._("Say what to follow: /follow FR0038, /follow France, /follow france-2018-2020 or "
+                           "/follow open data; add daily or weekly for a digest instead of an alert at once."))
         return
     index = await blocking(lambda: context.services.assistant.index)
     target = followers.resolve(index, text)
     if target is None:
-        await send(context, chat.id, plain(t._("I don't know “{text}”: give a commitment id (FR0038), a member "
-                                               "(France), an action plan (france-2018-2020) or a policy area (open "
-                                               "data).", text=text), lang), chat_type=chat.type)
+        await here.say(t._("I don't know “{text}”: give a commitment id (FR0038), a member (France), an action "
+                           "plan (france-2018-2020) or a policy area (open data).", text=text))
         return
     now = alerts.of(context.application).clock()
     try:
         saved, created = await blocking(_store(context).follow, user.id, target, rhythm or "now",
                                         client_language(user) or lang, now)
     except TooManyFollows:
-        await send(context, chat.id, plain(t._("You already follow {n} items, the most I keep. /unfollow some "
-                                               "first.", n=followers.MAX_FOLLOWS), lang), chat_type=chat.type)
+        await here.say(t._("You already follow {n} items, the most I keep. /unfollow some first.",
+                           n=followers.MAX_FOLLOWS))
         return
     name, how = _target_name(context, target, lang), followers.rhythm_label(saved.rhythm, lang)
     text = t._("You follow {name} ({how}). I will tell you when its data changes.", name=name, how=how) if created \
         else t._("You already followed {name}: now {how}.", name=name, how=how)
     button = t._("Unfollow {name}", name=_short(context, target, lang))
-    data = await blocking(callbackdata.encode, context.services.store, "unfollow", (str(saved.id),), lang)
-    await send(context, chat.id, plain(text, lang, keyboard([[(button, data)]])), chat_type=chat.type)
+    data = await blocking(callbackdata.encode, context.services.store, ButtonAction.UNFOLLOW, (str(saved.id),), lang)
+    await here.say(text, keyboard([[(button, data)]]))
 
 
 async def unfollow(update: Update, context: BotContext) -> None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    here = await in_chat(update, context)
+    if here is None or here.user is None:
         return
-    lang = await user_language(context, user)
-    t = translator(lang)
+    user, lang, t = here.user, here.lang, here.t
     text = " ".join(context.args or []).strip()
     if not text:
-        await send(context, chat.id, plain(t._("Say what to stop following, for example: /unfollow FR0038 "
-                                               "(/following lists what you follow)."), lang), chat_type=chat.type)
+        await here.say(t._("Say what to stop following, for example: /unfollow FR0038 (/following lists what you "
+                           "follow)."))
         return
     store = _store(context)
     existing = await blocking(store.find, user.id, text)
@@ -91,24 +88,21 @@ async def unfollow(update: Update, context: BotContext) -> None:
         removed = target is not None and await blocking(store.unfollow, user.id, target)
         name = _target_name(context, target, lang) if target else text
     else:
-        removed = await blocking(store.unfollow_id, user.id, existing.id) is not None  # type: ignore[arg-type]
+        removed = await blocking(store.unfollow_id, user.id, existing.id) is not None
         name = _target_name(context, existing, lang)
-    reply = t._("You no longer follow {name}.", name=name) if removed else \
-        t._("You were not following {name}. /following lists what you follow.", name=name)
-    await send(context, chat.id, plain(reply, lang), chat_type=chat.type)
+    await here.say(t._("You no longer follow {name}.", name=name) if removed else
+                   t._("You were not following {name}. /following lists what you follow.", name=name))
 
 
 async def following(update: Update, context: BotContext) -> None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    here = await in_chat(update, context)
+    if here is None or here.user is None:
         return
-    lang = await user_language(context, user)
-    t = translator(lang)
-    follows = await blocking(_store(context).following, user.id)
+    lang, t = here.lang, here.t
+    follows = await blocking(_store(context).following, here.user.id)
     if not follows:
-        await send(context, chat.id, plain(t._("You follow nothing yet. /follow FR0038 (or a member, an action "
-                                               "plan, a policy area) tells you when its data changes."), lang),
-                   chat_type=chat.type)
+        await here.say(t._("You follow nothing yet. /follow FR0038 (or a member, an action plan, a policy area) "
+                           "tells you when its data changes."))
         return
     lines = [t._("You follow:")]
     lines.extend(f"• {_target_name(context, f, lang)} — {followers.rhythm_label(f.rhythm, lang)}"
@@ -117,8 +111,9 @@ async def following(update: Update, context: BotContext) -> None:
         lines.append(t._("… and {n} more.", n=t.number(len(follows) - MAX_LISTED)))
     store = context.services.store
     rows = [[(t._("Unfollow {name}", name=_short(context, Target(f.kind, f.target), lang)),
-              await blocking(callbackdata.encode, store, "unfollow", (str(f.id),), lang))] for f in follows[:8]]
-    await send(context, chat.id, Reply([escape("\n".join(lines))], keyboard(rows), lang=lang), chat_type=chat.type)
+              await blocking(callbackdata.encode, store, ButtonAction.UNFOLLOW, (str(f.id),), lang))]
+            for f in follows[:8]]
+    await here.send(OutgoingMessage([escape("\n".join(lines))], keyboard(rows), lang=lang))
 
 
 async def unfollow_button(update: Update, context: BotContext) -> None:
@@ -127,10 +122,10 @@ async def unfollow_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    action = await blocking(callbackdata.decode, context.services.store, query.data or "")
-    lang = (action.lang if action else None) or await user_language(context, user)
+    payload = await blocking(callbackdata.decode, context.services.store, query.data or "")
+    lang = (payload.lang if payload else None) or await user_language(context, user)
     t = translator(lang)
-    follow_id = action.args[0] if action and action.name == "unfollow" and action.args else ""
+    follow_id = payload.args[0] if payload and payload.action is ButtonAction.UNFOLLOW and payload.args else ""
     removed = await blocking(_store(context).unfollow_id, user.id, int(follow_id)) if follow_id.isdigit() else None
     text = t._("You no longer follow {name}.", name=_target_name(context, removed, lang)) if removed else \
         t._("You were not following this any more.")

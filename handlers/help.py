@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.common.i18n import translator
+from handlers.chat import in_chat
 from handlers.commands import menu
-from handlers.replies import plain, send
-from handlers.services import BotContext, blocking, user_language
+from handlers.services import BotContext, blocking
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    here = await in_chat(update, context)
+    if here is None:
         return
-    lang = await user_language(context, update.effective_user)
-    answer = await blocking(context.services.assistant.help, lang=lang)
-    t = translator(lang)
-    commands = "\n".join(f"/{c.command} — {c.description}" for c in menu(lang))
-    heading = t._("Commands:")
-    text = f"{answer.text}\n\n{heading}\n{commands}"
-    await send(context, chat.id, plain(text, lang), chat_type=chat.type)
+    answer = await blocking(context.services.assistant.help, lang=here.lang)
+    commands = "\n".join(f"/{c.command} — {c.description}" for c in menu(here.lang))
+    heading = here.t._("Commands:")
+    await here.say(f"{answer.text}\n\n{heading}\n{commands}")

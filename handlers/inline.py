@@ -15,7 +15,7 @@ from telegram import (
 )
 
 from bot.common.i18n import translator
-from bot.core.service import Hit
+from bot.core.types import Hit
 from handlers.replies import escape
 from handlers.services import BotContext, blocking, user_language
 from handlers.start import HELP, deep_link

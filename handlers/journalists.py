@@ -7,30 +7,27 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.error import Forbidden
 
-from bot.common.i18n import translator
 from bot.common.textnorm import slug
-from handlers.replies import mark_blocked, plain, send
-from handlers.services import BotContext, blocking, user_language
+from handlers.chat import in_chat
+from handlers.replies import mark_blocked
+from handlers.services import BotContext, blocking
 
 
 async def chart(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    here = await in_chat(update, context)
+    if here is None:
         return
-    lang = await user_language(context, update.effective_user)
-    t = translator(lang)
+    chat, t = here.chat, here.t
     words = " ".join(context.args or []).strip()
     if not words:
-        await send(context, chat.id, plain(t._("Name a member or an action plan, for example: /chart France "
-                                               "2018-2020 (add “ambition” for ambition instead of completion)."),
-                                           lang), chat_type=chat.type)
+        await here.say(t._("Name a member or an action plan, for example: /chart France 2018-2020 (add “ambition” "
+                           "for ambition instead of completion)."))
         return
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    png = await blocking(context.services.assistant.chart, words, lang=lang)
+    png = await blocking(context.services.assistant.chart, words, lang=here.lang)
     if png is None:
-        await send(context, chat.id, plain(t._("I found no member or action plan in “{words}”. Try /chart France "
-                                               "or /chart France 2018-2020.", words=words), lang),
-                   chat_type=chat.type)
+        await here.say(t._("I found no member or action plan in “{words}”. Try /chart France or /chart France "
+                           "2018-2020.", words=words))
         return
     try:
         await context.bot.send_photo(chat.id, png, caption=t._("Source: Open Government Partnership (CC BY 4.0)."))
@@ -39,21 +36,19 @@ async def chart(update: Update, context: BotContext) -> None:
 
 
 async def export(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    here = await in_chat(update, context)
+    if here is None:
         return
-    lang = await user_language(context, update.effective_user)
-    t = translator(lang)
+    chat, t = here.chat, here.t
     query = " ".join(context.args or []).strip()
     if not query:
-        await send(context, chat.id, plain(t._("Say what to export, for example: /export France 2018-2020, "
-                                               "/export starred, /export open data."), lang), chat_type=chat.type)
+        await here.say(t._("Say what to export, for example: /export France 2018-2020, /export starred, /export "
+                           "open data."))
         return
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
-    count, data = await blocking(context.services.assistant.export_csv, query, lang=lang)
+    count, data = await blocking(context.services.assistant.export_csv, query, lang=here.lang)
     if count == 0:
-        await send(context, chat.id, plain(t._("No commitment matches “{query}”.", query=query), lang),
-                   chat_type=chat.type)
+        await here.say(t._("No commitment matches “{query}”.", query=query))
         return
     name = f"ogp-commitments-{slug(query)[:40] or 'all'}.csv"
     caption = t.ngettext("{n} commitment — source: Open Government Partnership (CC BY 4.0).",

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.common.i18n import SUPPORTED, translator
 from handlers import callbackdata
-from handlers.replies import Reply, edit, escape, keyboard, send
-from handlers.services import BotContext, blocking, user_language
+from handlers.callbackdata import ButtonAction
+from handlers.chat import in_chat
+from handlers.replies import OutgoingMessage, edit, escape, keyboard
+from handlers.services import BotContext, blocking
 
 # Each language is named in itself (endonyms), whatever the reader's language: not translated on purpose.
 NAMES = {"en": "English", "fr": "Français"}
 
 
-def _keyboard(context: BotContext, lang: str):  # type: ignore[no-untyped-def]
+def _keyboard(context: BotContext, lang: str) -> InlineKeyboardMarkup | None:
     store = context.services.store
     return keyboard([[(("✓ " if code == lang else "") + NAMES[code],
-                       callbackdata.encode(store, "language", (code,), lang)) for code in SUPPORTED]])
+                       callbackdata.encode(store, ButtonAction.LANGUAGE, (code,), lang)) for code in SUPPORTED]])
 
 
 def confirmation(lang: str) -> str:
@@ -27,12 +29,10 @@ def confirmation(lang: str) -> str:
 
 
 async def choose(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    here = await in_chat(update, context)
+    if here is None:
         return
-    lang = await user_language(context, update.effective_user)
-    text = translator(lang)._("Which language should I answer in?")
-    await send(context, chat.id, Reply([escape(text)], _keyboard(context, lang), lang=lang), chat_type=chat.type)
+    await here.say(here.t._("Which language should I answer in?"), _keyboard(context, here.lang))
 
 
 async def chosen(update: Update, context: BotContext, code: str) -> None:
@@ -41,4 +41,4 @@ async def chosen(update: Update, context: BotContext, code: str) -> None:
     if query is None or user is None or code not in SUPPORTED:
         return
     await blocking(context.services.store.set_language, user.id, code)
-    await edit(context, query, Reply([escape(confirmation(code))], _keyboard(context, code), lang=code))
+    await edit(context, query, OutgoingMessage([escape(confirmation(code))], _keyboard(context, code), lang=code))

@@ -86,8 +86,8 @@ def split_paragraphs(text: str, limit: int = PART_LIMIT) -> list[str]:
 
 
 @dataclass
-class Reply:
-    """A rendered answer: HTML parts (the keyboard goes under the last) and an optional chart."""
+class OutgoingMessage:
+    """What the bot sends into a chat: HTML parts (the keyboard goes under the last) and an optional chart."""
 
     parts: list[str]
     keyboard: InlineKeyboardMarkup | None = None
@@ -123,22 +123,24 @@ def answer_buttons(answer: Answer) -> list[Button]:
     return buttons
 
 
-def render(answer: Answer, store: ChatStore) -> Reply:
+def render(answer: Answer, store: ChatStore) -> OutgoingMessage:
     """The answer as Telegram messages (encoding long button payloads may write to the database)."""
     data = [(b.label, callbackdata.encode(store, b.action, tuple(b.args), answer.lang)) for b in answer_buttons(answer)]
-    return Reply([escape(p) for p in split_paragraphs(answer.text)], keyboard(layout(data)), lang=answer.lang)
+    return OutgoingMessage([escape(p) for p in split_paragraphs(answer.text)], keyboard(layout(data)),
+                           lang=answer.lang)
 
 
-async def send(context: BotContext, chat_id: int, reply: Reply, *, chat_type: str | None = None) -> list[Message]:
+async def send(context: BotContext, chat_id: int, message: OutgoingMessage, *,
+               chat_type: str | None = None) -> list[Message]:
     """Send the parts in order (keyboard under the last), then the chart. A user who blocked the bot is
-    marked so and not written to again by this reply."""
+    marked so and not written to again by this message. Handlers reply through handlers.chat.InChat."""
     sent: list[Message] = []
     try:
-        for number, part in enumerate(reply.parts, start=1):
-            markup = reply.keyboard if number == len(reply.parts) else None
+        for number, part in enumerate(message.parts, start=1):
+            markup = message.keyboard if number == len(message.parts) else None
             sent.append(await context.bot.send_message(chat_id, part, reply_markup=markup))
-        if reply.photo is not None:
-            sent.append(await context.bot.send_photo(chat_id, reply.photo))
+        if message.photo is not None:
+            sent.append(await context.bot.send_photo(chat_id, message.photo))
     except Forbidden as error:
         await mark_blocked(context, chat_id, chat_type, error)
     return sent
@@ -150,17 +152,17 @@ async def mark_blocked(context: BotContext, chat_id: int, chat_type: str | None,
         await blocking(context.services.store.set_blocked, chat_id, True)
 
 
-async def edit(context: BotContext, query: CallbackQuery, reply: Reply) -> None:
+async def edit(context: BotContext, query: CallbackQuery, message: OutgoingMessage) -> None:
     """Replace the message under the pressed button (parts beyond the first follow as new messages); an
     identical edit (the same button pressed twice) is no error worth showing."""
-    first, rest = reply.parts[0], reply.parts[1:]
+    first, rest = message.parts[0], message.parts[1:]
     try:
-        await query.edit_message_text(first, reply_markup=None if rest else reply.keyboard)
+        await query.edit_message_text(first, reply_markup=None if rest else message.keyboard)
     except BadRequest as error:
         if "message is not modified" not in error.message.lower():
             raise
     if rest and query.message is not None:
-        await send(context, query.message.chat.id, Reply(rest, reply.keyboard, lang=reply.lang),
+        await send(context, query.message.chat.id, OutgoingMessage(rest, message.keyboard, lang=message.lang),
                    chat_type=query.message.chat.type)
 
 
@@ -184,6 +186,6 @@ async def typing(context: BotContext, chat_id: int) -> None:
         log.debug("typing action failed: %s", error)
 
 
-def plain(text: str, lang: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
+def plain(text: str, lang: str, markup: InlineKeyboardMarkup | None = None) -> OutgoingMessage:
     """A reply of plain text (escaped here), split if it must be."""
-    return Reply([escape(p) for p in split_paragraphs(text)], markup, lang=lang)
+    return OutgoingMessage([escape(p) for p in split_paragraphs(text)], markup, lang=lang)

@@ -8,8 +8,10 @@ from bot.common.i18n import translator
 from bot.core.service import Assistant
 from bot.services.chatstate import ChatStore
 from handlers import callbackdata
-from handlers.replies import Reply, edit, escape, keyboard, layout, plain, send, working
-from handlers.services import BotContext, blocking, user_language
+from handlers.callbackdata import ButtonAction
+from handlers.chat import in_chat
+from handlers.replies import OutgoingMessage, edit, escape, keyboard, layout, plain, working
+from handlers.services import BotContext, blocking
 
 PAGE = 8  # with titles and snippets cut below, a page stays far under Telegram's 4,096 characters
 
@@ -18,7 +20,7 @@ def _cut(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def search_page(assistant: Assistant, store: ChatStore, query: str, offset: int, lang: str) -> Reply:
+def search_page(assistant: Assistant, store: ChatStore, query: str, offset: int, lang: str) -> OutgoingMessage:
     """One page of results as a message with a button per commitment and previous/more buttons."""
     t = translator(lang)
     page = assistant.search(query, lang=lang, limit=PAGE, offset=offset)
@@ -32,31 +34,30 @@ def search_page(assistant: Assistant, store: ChatStore, query: str, offset: int,
     text = "\n".join(escape(line) for line in lines) + "\n\n" + "\n\n".join(
         f"<b>{escape(hit.id)}</b> — {escape(_cut(hit.title, 150))}\n<i>{escape(_cut(hit.snippet, 200))}</i>"
         for hit in page.hits)
-    buttons = [(f"{hit.id} — {hit.title}"[:60], callbackdata.encode(store, "overview", (hit.id,), lang))
+    buttons = [(f"{hit.id} — {hit.title}"[:60], callbackdata.encode(store, ButtonAction.OVERVIEW, (hit.id,), lang))
                for hit in page.hits]
     paging = []
     if page.offset > 0:
         previous = str(max(0, page.offset - PAGE))
-        paging.append(("« " + t._("Previous"), callbackdata.encode(store, "search", (query, previous), lang)))
+        paging.append(("« " + t._("Previous"), callbackdata.encode(store, ButtonAction.SEARCH, (query, previous),
+                                                                  lang)))
     if last < page.total:
-        paging.append((t._("More") + " »", callbackdata.encode(store, "search", (query, str(last)), lang)))
+        paging.append((t._("More") + " »", callbackdata.encode(store, ButtonAction.SEARCH, (query, str(last)), lang)))
     rows = layout(buttons) + ([paging] if paging else [])
-    return Reply([text], keyboard(rows), lang=lang)
+    return OutgoingMessage([text], keyboard(rows), lang=lang)
 
 
 async def search(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
+    here = await in_chat(update, context)
+    if here is None:
         return
-    lang = await user_language(context, update.effective_user)
-    query = " ".join(context.args or []).strip()
+    query, lang = " ".join(context.args or []).strip(), here.lang
     services = context.services
     if not query:
-        usage = translator(lang)._("Give words to look for, for example: /search open data")
-        await send(context, chat.id, plain(usage, lang), chat_type=chat.type)
+        await here.say(here.t._("Give words to look for, for example: /search open data"))
         return
-    reply = await working(context, chat.id, lambda: search_page(services.assistant, services.store, query, 0, lang))
-    await send(context, chat.id, reply, chat_type=chat.type)
+    await here.send(await working(context, here.chat.id,
+                                  lambda: search_page(services.assistant, services.store, query, 0, lang)))
 
 
 async def more(update: Update, context: BotContext, query_text: str, offset: str, lang: str) -> None:

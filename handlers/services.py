@@ -4,11 +4,11 @@ as in python-telegram-bot's contexttypesbot example)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from telegram import User
+from telegram import Update, User
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.common.config import Settings
@@ -33,8 +33,19 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def services(self) -> Services:
         return self.bot_data["services"]
 
+    # python-telegram-bot types CallbackContext.application with its context type unbound (a type variable of
+    # __init__ only), so no override of it can be proven compatible; this one names the type it has.
+    @property
+    def application(self) -> BotApplication:  # type: ignore[override]
+        return cast(BotApplication, super().application)
 
+
+# The Application of the bot (bot.telegram.app.build_application): its bot, this context type, plain dicts.
 BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+# A handler's callback, as python-telegram-bot's handlers take it (a coroutine function, not any awaitable).
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

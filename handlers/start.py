@@ -13,10 +13,10 @@ import re
 from telegram import Update
 from telegram.helpers import create_deep_linked_url
 
+from handlers.chat import in_chat
 from handlers.commitment import open_commitment
 from handlers.help import help_command
-from handlers.replies import plain, send
-from handlers.services import BotContext, blocking, user_language
+from handlers.services import BotContext, blocking
 
 PAYLOAD = r"[A-Za-z0-9_-]{1,64}"
 # The filter of the deep-link handler, registered before the plain /start (python-telegram-bot's deeplinking).
@@ -60,12 +60,11 @@ def deep_link(bot_username: str, commitment_id: str, milestone: str | None = Non
 
 async def start(update: Update, context: BotContext) -> None:
     """The greeting, in the user's language."""
-    chat = update.effective_chat
-    if chat is None:
+    here = await in_chat(update, context)
+    if here is None:
         return
-    lang = await user_language(context, update.effective_user)
-    answer = await blocking(context.services.assistant.greeting, lang=lang)
-    await send(context, chat.id, plain(answer.text, lang), chat_type=chat.type)
+    answer = await blocking(context.services.assistant.greeting, lang=here.lang)
+    await here.say(answer.text)
 
 
 async def start_with_payload(update: Update, context: BotContext) -> None:

@@ -14,8 +14,8 @@ from telegram.request import HTTPXRequest
 
 from bot.botapi import retry
 from bot.botapi.retry import IDEMPOTENT, Failure, RetryingRequest, should_retry
+from bot.botapi.transport import AiohttpRequest
 from bot.core.service import Assistant
-from bot.telegram.app import AiohttpRequest
 
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, bot, database_url, transport
 
@@ -105,7 +105,7 @@ async def test_a_connection_dropped_after_telegram_acted_is_repeated(bot: Runnin
 
 @pytest.fixture(params=["aiohttp", "httpx"])
 def short_timeout_request(request: pytest.FixtureRequest) -> RetryingRequest:
-    # aiohttp counts the write timeout into the read timeout (bot.telegram.app.AiohttpRequest): none here.
+    # aiohttp counts the write timeout into the read timeout (bot.botapi.transport.AiohttpRequest): none here.
     inner = AiohttpRequest(4, read_timeout=0.2, write_timeout=0.0) if request.param == "aiohttp" else \
         HTTPXRequest(connection_pool_size=4, read_timeout=0.2)
     return RetryingRequest(inner, base=0.01)

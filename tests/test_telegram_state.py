@@ -51,7 +51,7 @@ def test_button_payloads_fit_telegram_and_come_back(engine: Engine) -> None:
     for name, args, lang in cases:
         data = callbackdata.encode(store, name, args, lang)
         assert 1 <= len(data.encode()) <= 64
-        assert callbackdata.decode(store, data) == callbackdata.Action(name, args, lang)
+        assert callbackdata.decode(store, data) == callbackdata.Payload(name, args, lang)
     long = callbackdata.encode(store, *cases[4][:2], "en")
     assert long.startswith("#") and long == callbackdata.encode(store, *cases[4][:2], "en")  # one row per payload
     assert callbackdata.decode(store, "#nosuchcode") is None and callbackdata.decode(store, "??|x") is None

@@ -12,11 +12,11 @@ import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,14 +27,16 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.botapi.retry import RetryingRequest
+from bot.botapi.transport import AiohttpRequest
 from bot.common import logsafe
 from bot.common.config import Settings
 from bot.core.service import Assistant
@@ -46,6 +48,7 @@ from handlers import (
     admin,
     alerts,
     ask,
+    callbackdata,
     callbacks,
     chat_members,
     commitment,
@@ -99,92 +102,18 @@ def handlers() -> list[tuple[int, BaseHandler[Any, BotContext, Any]]]:
         (MAIN, CommandHandler("history", admin.history_command)),
         (MAIN, CommandHandler("rollback", admin.rollback_command)),
         (MAIN, CommandHandler("stats", admin.stats_command)),
-        # Buttons and inline mode.
-        (MAIN, CallbackQueryHandler(follow.unfollow_button, pattern=follow.PATTERN)),
-        (MAIN, CallbackQueryHandler(admin.admin_button, pattern=admin.PATTERN)),
+        # Buttons: one handler for each action of handlers.callbackdata.ButtonAction (handlers.callbacks), those
+        # with a handler of their own first; `button` takes the rest, stored payloads and expired buttons.
+        *[(MAIN, CallbackQueryHandler(handler, pattern=callbackdata.pattern(action)))
+          for action, handler in callbacks.OWN_HANDLERS.items()],
         (MAIN, CallbackQueryHandler(callbacks.button)),
+        # Inline mode.
         (MAIN, InlineQueryHandler(inline.inline_query)),
         # Everything else that is text is a question for the core; so are unknown commands in private chats
         # (the core says what it can do). In groups, other bots' commands are not ours to answer.
         (MAIN, MessageHandler(new_text & ~filters.COMMAND, ask.question)),
         (MAIN, MessageHandler(new_text & filters.COMMAND & filters.ChatType.PRIVATE, ask.question)),
     ]
-
-
-# -- transport --------------------------------------------------------------------------------------------------
-
-
-class AiohttpRequest(BaseRequest):
-    """python-telegram-bot's request interface (BaseRequest, its documented extension point) over aiohttp.
-
-    Why: on a 2-core machine, with the fake Bot API in another process, a bare echo bot answers about 560
-    updates/s through PTB's default HTTPXRequest with 16 concurrent updates (httpcore's pool bookkeeping
-    grows with concurrency) and about 2,300/s through this class. Used when aiohttp is installed; PTB's
-    HTTPXRequest otherwise. Status codes and errors are mapped by BaseRequest exactly as for HTTPXRequest.
-    """
-
-    def __init__(self, connection_pool_size: int, *, read_timeout: float | None = 5.0, write_timeout: float = 5.0,
-                 connect_timeout: float = 5.0, pool_timeout: float = 10.0, media_write_timeout: float = 20.0) -> None:
-        self._pool_size = connection_pool_size
-        self._timeouts = {"read": read_timeout, "write": write_timeout, "connect": connect_timeout,
-                          "pool": pool_timeout, "media_write": media_write_timeout}
-        self._session: Any = None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._timeouts["read"]
-
-    async def initialize(self) -> None:
-        import aiohttp
-
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
-            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
-
-    async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
-
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
-        import aiohttp
-
-        if self._session is None:
-            raise RuntimeError("AiohttpRequest is not initialized")
-        files = request_data.multipart_data if request_data else None
-
-        def given(value: Any, name: str) -> Any:
-            return self._timeouts[name] if isinstance(value, type(BaseRequest.DEFAULT_NONE)) else value
-
-        read, connect = given(read_timeout, "read"), given(connect_timeout, "connect")
-        pool, write = given(pool_timeout, "pool"), given(write_timeout, "media_write" if files else "write")
-        # aiohttp has no separate write timeout: the time to send counts against the read timeout instead.
-        timeout = aiohttp.ClientTimeout(total=None, connect=None if pool is None or connect is None else pool + connect,
-                                        sock_connect=connect,
-                                        sock_read=None if read is None else read + (write or 0))
-        data: Any = request_data.json_parameters if request_data else None
-        headers = None
-        if data is not None and not files:
-            # The form PTB's HTTPXRequest sends, encoded here: aiohttp's FormData would draw a multipart boundary
-            # from os.urandom for every message (a system call a reply, a visible share of the bot's time).
-            data, headers = urlencode(data).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
-        if files:
-            form = aiohttp.FormData()
-            for name, value in (data or {}).items():
-                form.add_field(name, value)
-            for name, (filename, content, mimetype) in files.items():
-                form.add_field(name, content, filename=filename, content_type=mimetype)
-            data = form
-        try:
-            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as response:
-                return response.status, await response.read()
-        except TimeoutError as error:
-            raise TimedOut from error
-        except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
 
 
 TRANSPORTS = ("aiohttp", "httpx")
@@ -220,12 +149,13 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
     replies, poll = _requests(transport or default_transport())
     # Polling confirms updates to Telegram once handled, so a crash does not lose them (bot.telegram.update_ledger).
     ledger = Ledger()
-    bot = LedgerBot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
-                    base_file_url=settings.telegram_base_file_url or "", request=replies, get_updates_request=poll,
-                    defaults=defaults, ledger=ledger,
-                    # Outbound pacing (about 30 messages/s overall, 20/min per group); retries after a 429.
-                    rate_limiter=rate_limiter or AIORateLimiter(max_retries=3))
-    application = (
+    # Outbound pacing (about 30 messages/s overall, 20/min per group); retries after a 429.
+    pacing = rate_limiter or AIORateLimiter(max_retries=3)
+    # Typed as the ExtBot it is: the Application built on it is then a BotApplication.
+    bot: ExtBot[None] = LedgerBot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
+                                  base_file_url=settings.telegram_base_file_url or "", request=replies,
+                                  get_updates_request=poll, defaults=defaults, ledger=ledger, rate_limiter=pacing)
+    application: BotApplication = (
         Application.builder().bot(bot)
         .concurrent_updates(LedgerUpdateProcessor(MAX_CONCURRENT_UPDATES, ledger))
         .context_types(ContextTypes(context=BotContext))
@@ -242,7 +172,7 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
     for group, handler in handlers():
         application.add_handler(handler, group=group)
     application.add_error_handler(errors.on_error)
-    return application  # type: ignore[return-value]
+    return application
 
 
 async def _post_init(application: BotApplication) -> None:

@@ -71,7 +71,7 @@ class HealthServer:
             await runner.cleanup()
             raise
         self._runner = runner
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = runner.addresses[0][1]  # the port bound (port 0: one the system chose)
         return self
 
     async def stop(self) -> None:

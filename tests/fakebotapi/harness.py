@@ -46,7 +46,7 @@ def assistant(database_url: str) -> Assistant:
 
 @pytest.fixture(params=TRANSPORTS)
 def transport(request: pytest.FixtureRequest) -> str:
-    """Each end-to-end test runs over both HTTP transports of the bot (see bot.telegram.app.AiohttpRequest)."""
+    """Each end-to-end test runs over both HTTP transports of the bot (see bot.botapi.transport.AiohttpRequest)."""
     return request.param
 
 
