@@ -14,6 +14,7 @@ from bot.core.dispatch import answer_list_page, answer_question, select_for_expo
 from bot.core.export import COLUMNS, rows, to_csv
 from bot.core.index import Index
 from bot.core.types import Context
+from bot.core.wording.draft import answer_translator
 from bot.dataset.reader import validate_dataset
 
 # France 2018-2020: 5 commitments. Completion (IRM, end of term): FR0101 complete, FR0102 substantial,
@@ -81,7 +82,10 @@ def test_how_many_completed_in_french_states_the_basis(index: Index) -> None:
     # Of France's 7 commitments, 6 have an IRM completion level; 2 are complete (FR0101, FR0201).
     assert answer.text.startswith("France : 2 des 6 engagements évalués par l'IRM")
     assert "FR0101" in answer.text and "FR0201" in answer.text and "FR0102" not in answer.text
-    assert "L'IRM n'a pas évalué l'autre." in answer.text
+    # FR0105 has no completion level but the IRM rated its ambition: it was assessed, it only lacks this rating.
+    assert "L'IRM n'a pas évalué l'autre." not in answer.text
+    assert answer_translator("fr").ngettext("The other one has no rating for this.",
+                                            "The other {n} have no rating for this.", 1) in answer.text
 
 
 @pytest.mark.parametrize(("question", "expected"), [

@@ -1,0 +1,242 @@
+"""Counts, lists and shares as one structured query (bot.core.aggregates), on the bundled data: every expected
+number is computed here from data/dataset.json, never typed in."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.common.paths import DATA_DIR
+from bot.core import aggregates
+from bot.core.dispatch import answer_question, search_page, select_for_export
+from bot.core.index import Index
+from bot.core.types import Answer, Context
+from bot.core.understand import understand
+from bot.core.wording.draft import answer_translator
+from bot.dataset.reader import validate_dataset
+
+RAW: dict[str, Any] = json.loads((DATA_DIR / "dataset.json").read_text(encoding="utf-8"))
+COMMITMENTS: list[dict[str, Any]] = RAW["commitments"]
+STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index.build(validate_dataset(RAW, "bundled"), version=1)
+
+
+def ask(index: Index, question: str, lang: str | None = None) -> Answer:
+    return answer_question(index, question, context=Context(), lang=lang, preferred_lang=None, client_lang=None,
+                           default_lang="en")
+
+
+def irm(c: dict[str, Any], name: str) -> Any:
+    return c["irm"].get(name)
+
+
+def completion(c: dict[str, Any]) -> str | None:
+    for name in ("completion_end", "completion_midterm", "completion"):
+        value = irm(c, name)
+        if value and value not in STATES:
+            return str(value)
+    return None
+
+
+def where(test: Callable[[dict[str, Any]], bool], of: Callable[[dict[str, Any]], bool] = lambda c: True) -> set[str]:
+    return {c["id"] for c in COMMITMENTS if of(c) and test(c)}
+
+
+def first_number(text: str) -> int:
+    """The count an answer gives: the first number after the scope's colon ("the only one" is 1)."""
+    if re.search(r": the only commitment assessed by the IRM (has|is|have|are) (?!not)", text):
+        return 1
+    match = re.search(r":\s*(\d+)", text)
+    assert match, text
+    return int(match.group(1))
+
+
+def selected(index: Index, question: str) -> set[str]:
+    u = understand(index, question, Context())
+    return {c.id for c in aggregates.select(index, aggregates.read_filters(u, index))[1]}
+
+
+# -- each kind of filter ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("how many commitments had outstanding early results?", lambda: where(lambda c: irm(c, "early_results")
+                                                                          == "outstanding")),
+    ("combien d'engagements ont eu des résultats marginaux ?", lambda: where(lambda c: irm(c, "early_results")
+                                                                            == "marginal")),
+    ("how many commitments had major early results?", lambda: where(lambda c: irm(c, "early_results") == "major")),
+    ("how many commitments are verifiable?", lambda: where(lambda c: irm(c, "verifiable") == "yes")),
+    ("how many commitments are not verifiable?", lambda: where(lambda c: irm(c, "verifiable") == "no")),
+    ("how many commitments are starred?", lambda: where(lambda c: irm(c, "starred") == "yes")),
+    ("how many commitments are still active?", lambda: where(lambda c: c.get("status") == "active")),
+    ("combien d'engagements actifs au Canada ?", lambda: where(lambda c: c.get("status") == "active",
+                                                                lambda c: c["member"] == "canada")),
+    ("quels engagements britanniques sont inactifs ?", lambda: where(lambda c: c.get("status") == "inactive",
+                                                                     lambda c: c["member"] == "united-kingdom")),
+    ("how many commitments have high ambition?", lambda: where(lambda c: irm(c, "ambition") == "high")),
+    ("how many commitments have a minor potential impact?", lambda: where(lambda c: irm(c, "potential_impact")
+                                                                          == "minor")),
+    ("combien d'engagements sont pertinents pour la redevabilité publique ?",
+     lambda: where(lambda c: "public_accountability" in (irm(c, "relevance") or []))),
+    ("which commitments are relevant to civic participation?",
+     lambda: where(lambda c: "civic_participation" in (irm(c, "relevance") or []))),
+    ("how many commitments reached substantial completion?", lambda: where(lambda c: completion(c)
+                                                                           == "substantial")),
+    ("how many commitments does the Cour des comptes lead?",
+     lambda: where(lambda c: any("cour des comptes" in n.lower() for i in c["lead_institutions"]
+                                 for n in i.values()))),
+    ("how many commitments are led by the Prime Minister's Office?",
+     lambda: where(lambda c: any(n.replace("’", "'") == "Prime Minister's Office" for i in c["lead_institutions"]
+                                 for n in i.values()))),
+    ("combien d'engagements pilotés par le ministère de la Décentralisation et de la Fonction publique ?",
+     lambda: where(lambda c: any(n == "Ministry for Decentralization and the Civil Service"
+                                 for i in c["lead_institutions"] for n in i.values()))),
+])
+def test_each_filter_kind_selects_what_the_data_says(index: Index, question: str,
+                                                     expected: Callable[[], set[str]]) -> None:
+    want = expected()
+    assert want, "the bundled data should have some"
+    assert selected(index, question) == want
+    answer = ask(index, question)
+    assert answer.intent == "count"
+    assert first_number(answer.text) == len(want)
+    assert answer.sources, "a count cites its source"
+
+
+def test_a_cue_word_chooses_between_fields_sharing_a_value(index: Index) -> None:
+    u = understand(index, "how many commitments have moderate ambition?", Context())
+    assert [c.field for c in aggregates.read_filters(u, index).conditions] == ["ambition"]
+    u = understand(index, "how many commitments have a moderate potential impact?", Context())
+    assert [c.field for c in aggregates.read_filters(u, index).conditions] == ["potential_impact"]
+
+
+def test_negation_counts_the_assessed_others(index: Index) -> None:
+    """"not starred": assessed by the IRM and not starred (those pending review are not counted)."""
+    assert selected(index, "how many commitments are not starred?") == where(lambda c: irm(c, "starred") == "no")
+    assert selected(index, "combien d'engagements ne sont pas étoilés ?") == where(lambda c: irm(c, "starred")
+                                                                                 == "no")
+
+
+def test_threshold_at_least(index: Index) -> None:
+    expected = where(lambda c: completion(c) in ("substantial", "complete"))
+    assert selected(index, "how many commitments are at least substantially completed?") == expected
+    assert selected(index, "combien d'engagements sont au moins substantiels ?") == expected
+
+
+def test_several_members_at_once(index: Index) -> None:
+    expected = where(lambda c: c["member"] in ("kenya", "tunisia"))
+    answer = ask(index, "how many commitments do Kenya and Tunisia have?")
+    assert first_number(answer.text) == len(expected)
+
+
+# -- shares ------------------------------------------------------------------------------------------------------
+
+
+def test_share_gives_k_of_n_and_the_percentage(index: Index) -> None:
+    plan = [c for c in COMMITMENTS if c["action_plan"] == "france-2018-2020"]
+    low = [c for c in plan if irm(c, "ambition") == "low"]
+    answer = ask(index, "what share of France 2018-2020 commitments have low ambition?")
+    t = answer_translator("en")
+    assert f"{t.percent(len(low) / len(plan))} ({len(low)} of the {len(plan)} commitments)" in answer.text
+    rated = [c for c in plan if irm(c, "ambition") in ("low", "moderate", "high")]
+    assert f"{len(low)} of the {len(rated)} commitments assessed by the IRM" in answer.text
+
+
+def test_share_of_a_member_in_french(index: Index) -> None:
+    ivory = [c for c in COMMITMENTS if c["member"] == "cote-divoire"]
+    active = [c for c in ivory if c.get("status") == "active"]
+    answer = ask(index, "quel pourcentage des engagements de la Côte d'Ivoire sont actifs ?")
+    assert answer.intent == "count"
+    assert answer_translator("fr").percent(len(active) / len(ivory)) in answer.text
+
+
+# -- members and countries not in the data ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["how many commitments does Spain have?", "combien d'engagements en Italie ?",
+                                      "quelle part des engagements de l'Espagne sont actifs ?"])
+def test_a_member_without_data_is_named_not_counted(index: Index, question: str) -> None:
+    answer = ask(index, question)
+    assert answer.intent == "count"
+    assert ": 0" not in answer.text and " 0 " not in answer.text
+    assert str(len(COMMITMENTS)) in answer.text  # what the data has instead
+    shown = answer.text.split("http")[0]
+    assert "spain" not in shown and "italy" not in shown  # no raw slugs
+
+
+def test_a_country_that_is_no_member_is_named_as_such(index: Index) -> None:
+    answer = ask(index, "how many commitments does Japan have?")
+    assert "Japan" in answer.text and "not a member" in answer.text
+    assert ": 0" not in answer.text
+
+
+# -- every word accounted for ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["how many commitments are in the database in total?",
+                                      "how many commitments so far?",
+                                      "combien d'engagements figurent dans la base au total ?"])
+def test_harmless_words_filter_nothing(index: Index, question: str) -> None:
+    assert first_number(ask(index, question).text) == len(COMMITMENTS)
+
+
+def test_a_word_that_is_no_filter_and_no_topic_gives_no_number(index: Index) -> None:
+    answer = ask(index, "how many commitments about zorblax quuxification?")
+    assert answer.intent == "count" and answer.confidence < 0.5
+    assert "zorblax" in answer.text
+    assert not re.search(r"\d", answer.text)
+
+
+def test_topic_within_a_member_uses_titles_not_only_policy_areas(index: Index) -> None:
+    expected = where(lambda c: "beneficial ownership" in " ".join(c["title"].values()).lower(),
+                     lambda c: c["member"] == "kenya")
+    assert expected
+    answer = ask(index, "how many kenyan commitments on beneficial ownership")
+    assert first_number(answer.text) == len(expected)
+    assert all(cid in answer.text for cid in expected)
+
+
+# -- one topic, one set -----------------------------------------------------------------------------------------
+
+
+def test_one_topic_one_set(index: Index) -> None:
+    topic = "beneficial ownership"
+    listed = selected(index, f"which commitments are about {topic}")
+    assert listed
+    assert selected(index, f"commitments about {topic}") == listed
+    assert selected(index, f"how many commitments are about {topic}?") == listed
+    assert first_number(ask(index, f"how many commitments are about {topic}?").text) == len(listed)
+    page = search_page(index, topic, lang="en", limit=100, offset=0)
+    assert {h.id for h in page.hits} == listed
+    assert {c.id for c in select_for_export(index, topic)} == listed
+    answer = ask(index, f"which commitments are about {topic}")
+    assert answer.intent == "search"
+    assert str(len(listed)) in answer.text
+
+
+# -- plans, dates -------------------------------------------------------------------------------------------------
+
+
+def test_a_plan_named_by_the_years_people_use(index: Index) -> None:
+    expected = where(lambda c: c["action_plan"] == "canada-2018-2020")
+    answer = ask(index, "how many commitments in Canada 2018-2020?")
+    assert "2018-2021" in answer.text
+    assert f": {len(expected)} commitments" in answer.text
+
+
+def test_data_date_is_the_records_retrieval_date(index: Index) -> None:
+    dates = {c["retrieved_at"][:10] for c in COMMITMENTS if c["member"] == "kenya"}
+    assert len(dates) == 1
+    year, month, day = (int(x) for x in dates.pop().split("-"))
+    from datetime import date
+
+    shown = answer_translator("en").date(date(year, month, day))
+    assert f"Data as of {shown}." in ask(index, "how many commitments of Kenya?").text
