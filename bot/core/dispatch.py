@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.core import aggregates
+from bot.core import aggregates, followups
 from bot.core.entities import Entities, extract, without_ids
 from bot.core.index import Index
 from bot.core.language import choose, detect
@@ -18,7 +18,7 @@ from bot.core.search import rank
 from bot.core.text import tokens
 from bot.core.types import Answer, Candidate, Context, Hit, SearchPage
 from bot.core.understand import ABOUT_A_COMMITMENT, Understanding, title_matches, understand
-from bot.core.wording import Renderer, commitment, conversation, counts, irm, searches
+from bot.core.wording import Renderer, commitment, conversation, counts, details, irm, searches
 from bot.core.wording.draft import Draft
 from bot.core.wording.names import commitment_url
 from bot.core.wording.which import about, about_milestone, unknown_commitment
@@ -32,7 +32,7 @@ MAX_UNDERSTOOD = 1000
 RENDERERS: dict[str, Renderer] = {
     "greeting": conversation.greeting,
     "help": conversation.help_text,
-    "commitment_overview": about(commitment.overview),
+    "commitment_overview": details.overview,
     "commitment_status": about(commitment.status),
     "milestone_status": about_milestone(commitment.milestone_asked),
     "milestones": about(commitment.milestones),
@@ -44,12 +44,12 @@ RENDERERS: dict[str, Renderer] = {
     "relevance": about(irm.relevance),
     "early_results": about(irm.early_results),
     "dates": about_milestone(commitment.dates),
-    "description": about(commitment.description),
+    "description": details.description,
     "action_plan": about(commitment.action_plan),
-    "irm_reports": about(irm.irm_reports),
+    "irm_reports": details.irm_reports,
     "search": searches.search,
     "count": counts.count,
-    "unknown": conversation.not_understood,
+    "unknown": details.unknown,
 }
 
 
@@ -64,7 +64,7 @@ def answer_question(index: Index, question: str, *, context: Context, lang: str 
                         default=default_lang)
     if not text.strip():
         return _finish(index, question, Understanding("help", [], Entities(words=[])), Draft(reply_lang), context)
-    u = understand(index, text, context)
+    u = followups.understand_turn(index, text, context)  # a follow-up of the previous answer, or understand()
     return _finish(index, question, u, Draft(reply_lang), context)
 
 
@@ -117,10 +117,14 @@ def search_page(index: Index, query: str, *, lang: str, limit: int, offset: int)
 
 
 def select_for_export(index: Index, query: str) -> list[Commitment]:
-    """The commitments a free-text query selects: aggregate filters, else a topic search, else all."""
+    """The commitments a free-text query selects: the count's structured query (filters and the one topic rule,
+    the same set as a count, a list or a search), else the ids named, else all. Nothing when the query names
+    only members without data or has words that are no filter and no topic."""
     u = understand(index, _clean(query), Context())
-    f = aggregates.read_filters(u)
-    if f.members or f.plans or f.policy_areas or f.irm_assessed_only or f.lead or f.topic:
+    f = aggregates.read_filters(u, index)
+    if f.unaccounted or ((f.missing_members or f.non_members) and not f.members):
+        return []
+    if f.narrows:
         return aggregates.select(index, f)[1]
     ids = list(u.entities.commitment_ids)
     if ids:
@@ -149,7 +153,7 @@ def _clean(question: str) -> str:
 
 def _finish(index: Index, question: str, u: Understanding, draft: Draft, context: Context) -> Answer:
     RENDERERS.get(u.intent, conversation.not_understood)(draft, index, u)
-    return _answer(question, u, draft, context)
+    return followups.remember(index, u, _answer(question, u, draft, context))
 
 
 def _answer(question: str, u: Understanding, draft: Draft, context: Context) -> Answer:

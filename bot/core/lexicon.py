@@ -55,6 +55,32 @@ class PerLanguage(_NluFile):
     fr: list[str]
 
 
+class CuePhrases(_NluFile):
+    en: list[str] = []
+    fr: list[str] = []
+    es: list[str] = []
+
+
+class FollowUpCues(_NluFile):
+    """words.json "followups": the phrases that mark a question as a follow-up of the previous answer
+    (bot.core.followups): refining its list, swapping a part of its scope, moving along milestones."""
+
+    refine: CuePhrases = CuePhrases()  # "which of them", "lesquels", "only the", "parmi eux"
+    swap: CuePhrases = CuePhrases()  # at the start: "and", "et", "what about", "et pour"
+    next: CuePhrases = CuePhrases()  # "the next one", "le suivant"
+    previous: CuePhrases = CuePhrases()  # "the previous one", "le précédent"
+    whole: CuePhrases = CuePhrases()  # "as a whole", "dans son ensemble": back to the commitment
+
+    def phrases(self, kind: str) -> tuple[tuple[str, ...], ...]:
+        """The folded phrases of one kind, longest first."""
+        cues: CuePhrases = getattr(self, kind)
+        return tuple(sorted({_words(p) for p in (*cues.en, *cues.fr, *cues.es) if _words(p)}, key=lambda p: -len(p)))
+
+    @functools.cached_property
+    def every_word(self) -> frozenset[str]:
+        return frozenset(w for kind in type(self).model_fields for p in self.phrases(kind) for w in p)
+
+
 class WordsFile(_NluFile):
     """data/nlu/words.json: the word lists of the question understanding (folded)."""
 
@@ -67,6 +93,7 @@ class WordsFile(_NluFile):
     latest: list[str]
     synonyms: dict[str, str]
     thanks: list[str]
+    followups: FollowUpCues = FollowUpCues()
 
 
 class GlossaryFile(_NluFile):
@@ -87,6 +114,19 @@ class FilterPhrases(_NluFile):
     compare: list[str]
     chart: list[str]
     ambition_metric: list[str]
+    # The structured count query (bot.core.aggregates): more phrases of each field's values (keys of
+    # data/vocabularies.json, beyond its labels and aliases), the words that name each field, negation, thresholds,
+    # shares, policy-area cues, support and lead phrasings, words that filter nothing, institution equivalents.
+    values: dict[str, dict[str, list[str]]] = {}
+    cues: dict[str, list[str]] = {}
+    negation: list[str] = []
+    at_least: list[str] = []
+    share: list[str] = []
+    area_cues: list[str] = []
+    support_words: list[str] = []
+    lead_verbs: list[str] = []
+    filler: dict[str, list[str]] = {}
+    institution_equivalents: list[list[str]] = []
 
     @field_validator("completion", "ambition", "potential_impact")
     @classmethod
@@ -103,7 +143,14 @@ class FilterPhrases(_NluFile):
         topic of the question."""
         values = [v for vs in self.completion.values() for v in vs] + self.starred + self.lead_words
         values += [v for levels in (self.ambition, self.potential_impact) for vs in levels.values() for v in vs]
+        values += self.support_words + [v for field in ("relevance", "verifiable") for v in self.cues.get(field, [])]
+        values += [v for field in ("status", "verifiable", "early_results")
+                   for vs in self.values.get(field, {}).values() for v in vs]
         return frozenset(w for v in values for w in tokens(v)) - {"by", "par", "the", "la", "le"}
+
+    @functools.cached_property
+    def share_words(self) -> frozenset[str]:
+        return frozenset(w for v in self.share for w in tokens(v))
 
     @functools.cached_property
     def compare_words(self) -> frozenset[str]:
@@ -181,6 +228,7 @@ class Lexicon:
     filters: FilterPhrases  # phrases of aggregate questions (data/nlu/filters.json)
     thanks: tuple[tuple[str, ...], ...]  # phrases that thank (a greeting answered "you're welcome")
     translations: dict[str, tuple[str, ...]]  # French <-> English topic words (data/nlu/glossary.json)
+    followups: FollowUpCues  # cues of follow-up questions (words.json "followups")
 
     def alternatives(self, word: str) -> tuple[str, ...]:
         """The word and its equivalents in the other language."""
@@ -200,7 +248,8 @@ class Lexicon:
         """Words the lexicon itself uses: never 'corrected' as typos."""
         return (self.trigger_words | self.stopwords | self.commitment_words | self.milestone_words
                 | self.plan_words | frozenset(self.ordinals) | self.latest_words | self.filters.every_word
-                | frozenset(m for ms in self.markers.values() for m in ms))
+                | frozenset(m for ms in self.markers.values() for m in ms) | detail_words().every_word
+                | self.followups.every_word)
 
 
 def _words(phrase: str) -> tuple[str, ...]:
@@ -242,6 +291,7 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
         filters=filters,
         thanks=tuple(_words(p) for p in words.thanks),
         translations=_translations(glossary),
+        followups=words.followups,
     )
 
 
@@ -266,3 +316,47 @@ def _translations(pairs: dict[str, str]) -> dict[str, tuple[str, ...]]:
         for word in en_words:
             table.setdefault(word, set()).update(w for w in fr_words if w != word)
     return {word: tuple(sorted(others)) for word, others in table.items() if others}
+
+
+# -- words of questions about one commitment (data/nlu/details.json) ------------------------------------
+
+
+class PerLanguagePhrases(_NluFile):
+    en: list[str] = []
+    fr: list[str] = []
+    es: list[str] = []
+
+    def phrases(self) -> frozenset[tuple[str, ...]]:
+        return frozenset(_words(p) for p in (*self.en, *self.fr, *self.es) if _words(p))
+
+
+class DetailsFile(_NluFile):
+    """data/nlu/details.json: facets the data has no field for, asking for the IRM's advice, asking for a figure,
+    and filler (words that ask nothing)."""
+
+    missing_facets: PerLanguagePhrases
+    irm_advice: PerLanguagePhrases
+    figure: PerLanguagePhrases
+    filler: PerLanguagePhrases
+
+
+@dataclass(frozen=True)
+class DetailWords:
+    missing_facets: frozenset[tuple[str, ...]]
+    irm_advice: frozenset[tuple[str, ...]]
+    figure: frozenset[tuple[str, ...]]
+    filler: frozenset[str]
+
+    @functools.cached_property
+    def every_word(self) -> frozenset[str]:
+        """Real words, never corrected as typos ("recommande" is no typo of "commande")."""
+        return self.filler | frozenset(w for group in (self.missing_facets, self.irm_advice, self.figure)
+                                       for p in group for w in p)
+
+
+@functools.cache
+def detail_words() -> DetailWords:
+    """The bundled words of detail questions, read once."""
+    spec = read_nlu_file(NLU_DIR / "details.json", DetailsFile)
+    return DetailWords(missing_facets=spec.missing_facets.phrases(), irm_advice=spec.irm_advice.phrases(),
+                       figure=spec.figure.phrases(), filler=frozenset(w for p in spec.filler.phrases() for w in p))

@@ -42,6 +42,9 @@ class Context:
     lang: str | None = None  # the language of the last answer
     intent: str | None = None
     candidates: list[str] = field(default_factory=list)
+    # The scope of the last count, list or search, to re-run it refined or with a part swapped
+    # (bot.core.followups): {"intent": "count" | "search", "words": the question's folded words}.
+    scope: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,7 +54,17 @@ class Context:
         if not data:
             return cls()
         known = {k: data[k] for k in ("commitment", "milestone", "lang", "intent", "candidates") if k in data}
-        return cls(**known)
+        return cls(**known, scope=_scope(data.get("scope")))
+
+
+def _scope(value: object) -> dict[str, Any] | None:
+    """A stored scope as written by bot.core.followups; None when absent (older contexts) or malformed."""
+    if not isinstance(value, dict) or not isinstance(value.get("intent"), str):
+        return None
+    words = value.get("words")
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        return None
+    return {"intent": value["intent"], "words": list(words)}
 
 
 @dataclass(frozen=True)

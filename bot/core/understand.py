@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.details import Detail, missing_facets, read_detail
 from bot.core.entities import Entities, expand_synonyms, extract, plans_matching
 from bot.core.facts import IRM_STATES
 from bot.core.index import Index
@@ -55,6 +56,7 @@ class Understanding:
     question: str = ""
     chart: ChartRequest | None = None  # when the answer offers a chart
     missing_milestone: str | None = None  # asked for a milestone the commitment lacks
+    detail: Detail | None = None  # what the question asks beyond a field (bot.core.details)
 
 
 def content_words(found: Entities, scores: IntentScores) -> list[str]:
@@ -227,9 +229,13 @@ def _asks_for_a_list(found: Entities) -> bool:
     words = found.words
     plural = {"commitments", "engagements", "compromisos"}
     asking = {"which", "what", "list", "quels", "quelles", "lesquels", "liste", "lister", "cuales"}
-    if not (plural.intersection(words) and asking.intersection(words)):
+    filters = lexicon().filters
+    narrowing = filters.narrowing_words.intersection(words) - lexicon().stopwords
+    if plural.intersection(words) and narrowing and not (asking | filters.share_words).intersection(words):
+        return True  # "commitments led by the Treasury Board", "engagements pertinents pour la participation civique"
+    if not (plural.intersection(words) and (asking | filters.share_words).intersection(words)):
         return False
-    return bool(found.members or found.plan_named or lexicon().filters.narrowing_words.intersection(words))
+    return bool(found.members or found.plan_named or narrowing)
 
 
 def understand(index: Index, question: str, context: Context) -> Understanding:
@@ -247,6 +253,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if intent is None and not found.commitment_ids and not has_topic and not found.number \
             and (found.members or plans) and (plural or len(found.words) <= 3):
         intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
+    if intent == "search" and any(m not in index.member_mask for m in found.members):
+        intent = result.intent = "count"  # a list of a member without data: the count says it has none
     if intent in ("count", "search"):
         result.confidence = min(0.95, 0.6 + 0.1 * scores.get(intent))
         return result
@@ -319,6 +327,7 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         cid, result.from_context = context.commitment, True
         result.confidence = 0.8
 
+    cued = intent is not None
     if intent is None:
         if cid:
             intent = "commitment_overview"
@@ -345,6 +354,13 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         result.confidence = 0.3
     if cid and not found.commitment_ids and not result.from_context and intent in ABOUT_A_COMMITMENT:
         intent = _without_title_cues(index, cid, found, scores, intent)
+    if cid and intent in ABOUT_A_COMMITMENT:
+        intent = _beyond_the_field(index, cid, found, words, intent, cued, result)
+    elif cid is None and intent in ("unknown", "commitment_overview", "search") \
+            and (missing := [m for m in missing_facets(found.words) if not set(m.split()) & index.corpus_words]):
+        # "email of the minister": a facet the data has no field for and never speaks of ("budget" is a topic of
+        # commitments, "email" is not), so no commitment or search hit is matched on the other words.
+        result.detail, result.candidates, intent = Detail("missing_facet", missing), [], "unknown"
     result.intent = intent
     result.commitment = cid
     if cid:
@@ -416,3 +432,25 @@ def _resolve_milestone(commitment: Commitment, found: Entities, result: Understa
         result.milestone = wanted
     else:
         result.missing_milestone = wanted
+
+
+_IRM_WORDS = frozenset({"irm", "mri", "mecanisme", "mechanism", "researcher", "chercheur", "evaluateur"})
+# "unexplained" keeps the card asked for (a stray word does not make a question about FR0038 unanswerable);
+# the answer names the words it did not understand.
+_DETAIL_INTENT = {"missing_facet": "unknown", "unexplained": "commitment_overview", "irm_advice": "irm_reports"}
+
+
+def _beyond_the_field(index: Index, cid: str, found: Entities, words: list[str], intent: str, cued: bool,
+                      result: Understanding) -> str:
+    """The intent once every word of a question about one commitment is accounted for (bot.core.details)."""
+    asks_irm = intent == "irm_reports" or bool(_IRM_WORDS.intersection(found.words))
+    about_milestones = intent in ("milestone_status", "milestones") or bool(found.milestone or found.milestone_position)
+    detail = read_detail(index, cid, found.words, words, lang="en", cued=cued, asks_irm=asks_irm,
+                         about_milestones=about_milestones)
+    if detail is None:
+        return intent
+    result.detail = detail
+    if detail.kind == "passage" and detail.passage is not None:
+        return "irm_reports" if detail.passage.from_irm else "description"
+    return _DETAIL_INTENT[detail.kind]
+

@@ -1,0 +1,101 @@
+"""Questions about one commitment whose words go beyond its name and the field asked: account for every word.
+
+A question about a commitment is read as: words that name the commitment (its id, its titles), a cue of the field
+asked ("who leads"), filler ("could you tell me"), and what is left. What is left decides the answer:
+- a facet the data has no field for ("budget", "phone number"): the bot says it does not have it, with what it
+  does know, and never answers another field instead (intent "unknown", the commitment kept);
+- the IRM's advice ("what does the IRM recommend?"): the IRM's next steps, quoted (intent "irm_reports");
+- words found in a sentence of the commitment's texts or the IRM's ("how many entrepreneurs worked in the
+  administration?"): that sentence, quoted (intent "description", or "irm_reports" when the IRM wrote it);
+- words found nowhere, in a question that asked for no field: the bot says what it did not understand, with the
+  commitment's card, instead of answering as if those words were not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.entities import expand_synonyms
+from bot.core.index import Index
+from bot.core.lexicon import detail_words, lexicon
+from bot.core.passages import MIN_COVERAGE, Passage, best_passage, next_steps, passage_stems, stems_of
+from bot.core.text import features_of_word, tokens
+
+# How sure a quoted sentence must be to replace the answer of a field that a cue asked for.
+OVERRIDES_A_FIELD = 0.75
+
+
+@dataclass
+class Detail:
+    """What the words beyond the commitment's name and the field asked ask for."""
+
+    kind: str  # "missing_facet", "irm_advice", "passage", "unexplained"
+    words: list[str] = field(default_factory=list)  # the words, as the question has them (folded)
+    passage: Passage | None = None
+    figure: bool = False  # the question asks for a number ("how many")
+
+
+def _phrases_in(words: list[str], phrases: frozenset[tuple[str, ...]]) -> list[str]:
+    found = []
+    for phrase in phrases:
+        n = len(phrase)
+        if any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1)):
+            found.append(" ".join(phrase))
+    return sorted(found, key=lambda p: words.index(p.split()[0]))
+
+
+def missing_facets(question_words: list[str]) -> list[str]:
+    """The facets the question asks for that the data has no field for ("budget", "phone")."""
+    return _phrases_in(question_words, detail_words().missing_facets)
+
+
+def _name_stems(index: Index, commitment_id: str) -> set[str]:
+    """Stems of the words that name a commitment: titles, short titles, id, member and plan names."""
+    c = index.commitments[commitment_id]
+    texts = [*c.title.values(), *c.short_title.values(), c.id, c.member or "", c.action_plan or ""]
+    stems = {features_of_word(w)[0] for text in texts for w in (*tokens(text), *expand_synonyms(tokens(text)))}
+    for word in list(stems):
+        stems.update(features_of_word(a)[0] for a in lexicon().alternatives(word))
+    return stems
+
+
+def read_detail(index: Index, commitment_id: str, question_words: list[str], content: list[str], *,
+                lang: str, cued: bool, asks_irm: bool, about_milestones: bool = False) -> Detail | None:
+    """What the question asks beyond the field (None: nothing; answer the field or the card as usual).
+
+    question_words: every folded word of the question; content: its words that are neither entities, cues
+    nor stop words; cued: a cue named the field asked; asks_irm: the question is about what the IRM wrote;
+    about_milestones: a milestone question (only missing facets and the IRM's advice change its answer)."""
+    words = detail_words()
+    c = index.commitments[commitment_id]
+    named = _name_stems(index, commitment_id)
+    # A facet word in the commitment's name is what it is about ("Citizen Budget"), not a facet asked for.
+    missing = [m for m in missing_facets(question_words) if not all(stems_of(w) & named for w in m.split())]
+    advice = next_steps(c, lang)
+    if not missing and advice is not None and _phrases_in(question_words, words.irm_advice):
+        return Detail("irm_advice", passage=advice)
+    if about_milestones and not missing:
+        return None
+    figure_words = {w for p in words.figure for w in p}
+    left = [w for w in content if w not in words.filler and w not in figure_words
+            and features_of_word(w)[0] not in named and not w.isdigit() and len(w) > 2]
+    figure = bool(_phrases_in(question_words, words.figure))
+    # The sentence is looked for with every asked word, the commitment's name words included: in its own texts
+    # they are common, so they weigh little, but they still tell two sentences apart.
+    asked = [w for w in content if w not in words.filler and w not in figure_words and not w.isdigit() and len(w) > 2]
+    passage = best_passage(c, asked, lang=lang, prefer_irm=asks_irm, numeric=figure,
+                           min_coverage=MIN_COVERAGE if cued else 0.0) if left else None
+    if passage is not None and not any(stems_of(w) & passage_stems(passage) for w in left):
+        passage = None  # a sentence that only repeats the commitment's name answers nothing asked
+    if missing:
+        # The texts may still speak of it ("the 2020 finance bill"): then they answer; else the data has no such field.
+        if passage is not None and any(stems_of(w) & passage_stems(passage) for m in missing for w in m.split()):
+            return Detail("passage", asked, passage, figure)
+        return Detail("missing_facet", missing)
+    if not left:
+        return None
+    if passage is not None and (not cued or passage.score >= OVERRIDES_A_FIELD):
+        return Detail("passage", asked, passage, figure)
+    if not cued and passage is None:
+        return Detail("unexplained", left)
+    return None

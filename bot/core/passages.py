@@ -1,0 +1,135 @@
+"""The sentence of a commitment's own texts (or of what the IRM wrote about it) that answers a detail question.
+
+"How many EIG entrepreneurs have worked in the administration?" has no field of its own: the answer is a
+sentence of the IRM's summary. The question's content words (those that are neither the commitment's name
+nor a cue of a field) are looked up, as stems and in the other language too, in every sentence of the
+commitment's texts; a sentence qualifies when it holds enough of them, rarer words weighing more. No
+qualifying sentence means the bot does not know: the caller says so instead of answering something else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.core.entities import expand_synonyms
+from bot.core.lexicon import lexicon
+from bot.core.records import Commitment
+from bot.core.text import features_of_word, tokens
+
+# Which texts are the commitment's own (intent "description") and which are the IRM's ("irm_reports").
+OWN_TEXTS = ("description", "description_full", "challenges", "ambitions", "roadmap", "ogp_principles")
+IRM_TEXTS = ("midterm_next_steps", "end_summary", "midterm_summary")
+# A sentence must hold this share of the asked words' weight, and at least one word that is not a
+# common word of the commitment's texts.
+MIN_COVERAGE = 0.5
+_NUMBER = re.compile(r"\d")
+# Sentences end at their punctuation, paragraphs and list items; a single line break inside a sentence (pages
+# copied as text wrap lines) joins its lines.
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-Ý0-9«“\"(])|\n\s*\n|\n(?=\s*[-•*–] )")
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str  # one or two sentences, as written
+    lang: str  # the language of the text it comes from
+    field: str  # OWN_TEXTS or IRM_TEXTS name, or "milestone"
+    milestone: str | None
+    from_irm: bool
+    score: float
+
+
+def _sentences(text: str) -> list[str]:
+    return [" ".join(s.split()) for s in _SENTENCE.split(text) if len(s.strip()) > 20]
+
+
+def _texts(c: Commitment) -> list[tuple[str, str, str | None, bool, str]]:
+    """(field, lang, milestone number, from the IRM, text) of every text the commitment has."""
+    out: list[tuple[str, str, str | None, bool, str]] = []
+    for name in OWN_TEXTS:
+        for lang, text in (getattr(c, name, None) or {}).items():
+            out.append((name, lang, None, False, text))
+    for m in c.milestones:
+        for lang, text in m.text.items():
+            out.append(("milestone", lang, m.number, False, text))
+        for lang, text in (m.status_note or {}).items():
+            out.append(("milestone", lang, m.number, True, text))
+    for name in IRM_TEXTS:
+        for lang, text in (getattr(c.irm, name, None) or {}).items():
+            out.append((name, lang, None, True, text))
+    return out
+
+
+def passage_stems(p: Passage) -> set[str]:
+    """The stems of a passage's words, abbreviations expanded."""
+    return {features_of_word(t)[0] for t in (*tokens(p.text), *expand_synonyms(tokens(p.text)))}
+
+
+def stems_of(word: str) -> set[str]:
+    """The word's stem, and those of its equivalents in the other language (glossary)."""
+    return {features_of_word(a)[0] for a in lexicon().alternatives(word)}
+
+
+def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool,
+                 numeric: bool = False, min_coverage: float = MIN_COVERAGE) -> Passage | None:
+    """The sentence that best holds the asked words, or None when no sentence holds enough of them.
+    numeric: the question asks for a figure ("how many", "combien"): sentences with a number come first."""
+    stopwords = lexicon().stopwords
+    asked = [w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords]
+    if not asked:
+        return None
+    candidates = []
+    for field, text_lang, milestone, from_irm, text in _texts(c):
+        for sentence in _sentences(text):
+            # Abbreviations in the text ("EIG") are read as the question's words are ("entrepreneur d'intérêt
+            # général").
+            literal = {features_of_word(t)[0] for t in tokens(sentence)}
+            stems = literal | {features_of_word(t)[0] for t in expand_synonyms(tokens(sentence))}
+            candidates.append((field, text_lang, milestone, from_irm, sentence, stems, literal))
+    if not candidates:
+        return None
+    # Rarer words weigh more: a word in every sentence ("EIG" in FR0038's texts) tells nothing apart.
+    total = len(candidates)
+    weight = {}
+    for w in asked:
+        forms = stems_of(w)
+        df = sum(1 for *_, stems, _literal in candidates if forms & stems)
+        weight[w] = math.log(1 + total / df) if df else 0.0
+    if not any(weight.values()):
+        return None
+    whole = sum(math.log(1 + total) for _ in asked)  # every word rare and found: coverage 1
+    best: Passage | None = None
+    best_own: Passage | None = None  # the best in the reader's language
+    for field, text_lang, milestone, from_irm, sentence, stems, literal in candidates:
+        found = [w for w in asked if stems_of(w) & stems]
+        if not found:
+            continue
+        # A word found as written counts fully; one found only through an abbreviation's expansion, less.
+        coverage = sum(weight[w] * (1.0 if stems_of(w) & literal else 0.7) for w in found) / whole
+        score = coverage + (0.05 if text_lang == lang else 0.0) + (0.02 if from_irm == prefer_irm else 0.0)
+        if numeric and not _NUMBER.search(sentence):
+            score -= 0.3
+        if coverage < min_coverage and len(found) < max(2, math.ceil(len(asked) * 0.6)):
+            continue
+        passage = Passage(sentence, text_lang, field, milestone, from_irm, score)
+        if best is None or score > best.score:
+            best = passage
+        if text_lang == lang and (best_own is None or score > best_own.score):
+            best_own = passage
+    # The same fact is often written in both languages: the reader's, unless it says clearly less.
+    if best is not None and best_own is not None and best_own.score >= best.score - 0.15:
+        return best_own
+    return best
+
+
+def next_steps(c: Commitment, lang: str) -> Passage | None:
+    """What the IRM recommended (its next steps), in the reader's language when it wrote them in it."""
+    texts = c.irm.midterm_next_steps or {}
+    for text_lang in dict.fromkeys((lang, *texts)):
+        text = (texts.get(text_lang) or "").strip()
+        if text:
+            sentences = _sentences(text)
+            return Passage(" ".join(sentences[:3]) if sentences else text, text_lang, "midterm_next_steps", None,
+                           True, 1.0)
+    return None

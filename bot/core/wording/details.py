@@ -1,0 +1,98 @@
+"""Answers to what a question asks beyond a field (bot.core.details): a quoted sentence of the commitment's texts
+or of the IRM's, the IRM's next steps, or plainly what the data does not have, with what it does."""
+
+from __future__ import annotations
+
+from bot.core.index import Index
+from bot.core.passages import Passage, best_passage, next_steps
+from bot.core.records import Commitment
+from bot.core.understand import Understanding
+from bot.core.wording import Renderer, commitment, conversation, irm
+from bot.core.wording.draft import Draft
+from bot.core.wording.names import commitment_url, heading
+from bot.core.wording.which import about
+
+
+def _quoted(draft: Draft, words: list[str]) -> str:
+    """“budget” and “phone”, quoted as the reader's language quotes."""
+    return draft.t.join([draft.t._("“{value}”", value=w) for w in words])
+
+
+def _where(draft: Draft, p: Passage) -> str:
+    t = draft.t
+    if p.field == "midterm_next_steps":
+        return t._("The IRM recommended (next steps of its report):")
+    if p.from_irm and p.milestone:
+        return t._("The IRM on milestone {number}:", number=p.milestone)
+    if p.from_irm:
+        return t._("The IRM wrote in its report:")
+    if p.milestone:
+        return t._("Milestone {number} reads:", number=p.milestone)
+    return t._("The commitment's text reads:")
+
+
+def _quote(draft: Draft, index: Index, c: Commitment, p: Passage) -> None:
+    draft.add(heading(draft, index, c))
+    draft.add(_where(draft, p))
+    draft.add(draft.t._("“{value}”", value=p.text))
+    if p.lang != draft.lang:
+        draft.borrowed.add(p.lang)  # the note at the end names the language of the quote
+    draft.source(commitment_url(draft, c))
+
+
+def _in_reader_language(draft: Draft, c: Commitment, u: Understanding, chosen: Passage) -> Passage:
+    """The same kind of sentence found again with the reader's language preferred (understanding does not know
+    the answer's language)."""
+    if chosen.field == "midterm_next_steps":
+        return next_steps(c, draft.lang) or chosen
+    if u.detail is None:
+        return chosen
+    again = best_passage(c, u.detail.words, lang=draft.lang, prefer_irm=chosen.from_irm,
+                         numeric=u.detail.figure)
+    return again if again is not None and again.from_irm == chosen.from_irm else chosen
+
+
+def _quoting(fallback: Renderer) -> Renderer:
+    """The renderer of an intent that may be answered by a quoted sentence (description, irm_reports)."""
+
+    def answer(draft: Draft, index: Index, u: Understanding) -> None:
+        detail = u.detail
+        if detail is None or detail.passage is None or u.commitment is None:
+            fallback(draft, index, u)
+            return
+        c = index.commitments[u.commitment]
+        _quote(draft, index, c, _in_reader_language(draft, c, u, detail.passage))
+
+    return answer
+
+
+def overview(draft: Draft, index: Index, u: Understanding) -> None:
+    """The commitment's card; first the words of the question that it leaves unanswered, if any."""
+    detail = u.detail
+    if detail is not None and detail.kind == "unexplained" and u.commitment is not None:
+        draft.add(draft.t._("I did not understand {asked} in your question about {id}; here is what I know about "
+                            "it.", asked=_quoted(draft, detail.words), id=u.commitment))
+        u.confidence = min(u.confidence, 0.6)
+    about(commitment.overview)(draft, index, u)
+
+
+description = _quoting(about(commitment.description))
+irm_reports = _quoting(about(irm.irm_reports))
+
+
+def unknown(draft: Draft, index: Index, u: Understanding) -> None:
+    """Not understood; or, about a known commitment, what the data does not have, then what it does."""
+    detail = u.detail
+    t = draft.t
+    if detail is not None and u.commitment is None and detail.kind == "missing_facet":
+        draft.add(t._("I have no information on {asked}: OGP's data on commitments has no such field.",
+                      asked=_quoted(draft, detail.words)))
+    if detail is None or u.commitment is None:
+        conversation.not_understood(draft, index, u)
+        return
+    c = index.commitments[u.commitment]
+    asked = _quoted(draft, detail.words)
+    draft.add(t._("I have no information on {asked} for {id}: OGP's data on commitments has no such field. "
+                  "Here is what I know about it.", asked=asked, id=c.id))
+    commitment.overview(draft, index, c)
+    u.confidence = min(u.confidence, 0.4)

@@ -1,0 +1,107 @@
+"""Every word of a question about one commitment is accounted for: a detail is answered with the sentence of the
+commitment's texts (or the IRM's) that holds it, a facet the data has no field for is said to be missing, and
+words found nowhere are named instead of being ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.service import Assistant
+from bot.core.types import Answer
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    path = tmp_path_factory.mktemp("details") / "bot.db"
+    return Assistant.from_url(f"sqlite:///{path}")
+
+
+def ask(assistant: Assistant, question: str) -> Answer:
+    return assistant.answer(question)
+
+
+def folded(answer: Answer) -> str:
+    return answer.text.lower()
+
+
+@pytest.mark.parametrize(("question", "intent", "expected"), [
+    # A figure the IRM wrote, in English and French: the sentence with the number, not the card.
+    ("how many entrepreneurs have worked in the administration under FR0038?", "irm_reports", "71 entrepreneurs"),
+    ("combien d'EIG sont restés dans le secteur public (FR0038) ?", "irm_reports", "14 ont continué"),
+    # What the IRM recommends is its next steps, whatever language the question is in.
+    ("what did the IRM recommend as next steps for FR0038?", "irm_reports", "next action plan"),
+    ("que recommande le chercheur de l'IRM pour FR0038 ?", "irm_reports", "prochain plan"),
+    # A detail of the commitment's own text.
+    ("which UN declaration does CA0072 quote?", "description", "undrip"),
+])
+def test_a_detail_is_answered_with_the_sentence_that_holds_it(assistant: Assistant, question: str, intent: str,
+                                                              expected: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, question.split("(")[-1][:6].upper()
+                                                  if "(" in question else answer.commitment)
+    assert expected in folded(answer), answer.text
+    assert answer.sources, "a quoted sentence cites its page"
+
+
+def test_the_quote_says_who_wrote_it(assistant: Assistant) -> None:
+    assert "the irm" in folded(ask(assistant, "how many entrepreneurs have worked in the administration under FR0038?"))
+    assert "commitment's text" in folded(ask(assistant, "which UN declaration does CA0072 quote?"))
+
+
+@pytest.mark.parametrize(("question", "commitment", "facet"), [
+    ("what is the phone number of the FR0049 team?", "FR0049", "phone"),
+    ("email du responsable de FR0049", "FR0049", "email"),
+    ("combien coûte FR0031 ?", "FR0031", "coute"),
+    ("what is the salary of the FR0037 project lead?", "FR0037", "salary"),
+])
+def test_a_facet_the_data_lacks_is_said_to_be_missing(assistant: Assistant, question: str, commitment: str,
+                                                      facet: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == ("unknown", commitment)
+    assert facet in folded(answer) and commitment in answer.text
+    assert answer.confidence <= 0.4
+
+
+def test_a_facet_word_in_the_commitments_own_name_is_its_subject(assistant: Assistant) -> None:
+    """'Citizen Budget' is what CI0016 is about: 'budget' there asks for no budget figure."""
+    answer = ask(assistant, "citizen budget commitment cote d'ivoire")
+    assert answer.intent == "commitment_overview" and answer.commitment == "CI0016"
+
+
+def test_a_facet_without_a_commitment_is_no_match_on_other_words(assistant: Assistant) -> None:
+    answer = ask(assistant, "email du ministre du numérique")
+    assert answer.intent == "unknown" and answer.commitment is None and answer.candidates == []
+    assert "email" in folded(answer)
+
+
+def test_words_found_nowhere_are_named_not_ignored(assistant: Assistant) -> None:
+    answer = ask(assistant, "FR0038 blabla zorglub")
+    assert answer.commitment == "FR0038"
+    assert "zorglub" in folded(answer) and answer.confidence <= 0.6
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("who leads FR0038?", "lead_institution"),
+    ("tell me about FR0038", "commitment_overview"),
+    ("info on KE0035 pls", "commitment_overview"),
+    ("Could you tell me whether the United States commitment US0072 was considered verifiable by the IRM?",
+     "verifiability"),
+    ("is FR0045 still active?", "commitment_status"),
+])
+def test_questions_with_only_filler_beyond_the_field_keep_their_answer(assistant: Assistant, question: str,
+                                                                       intent: str) -> None:
+    answer = ask(assistant, question)
+    assert answer.intent == intent and "did not understand" not in answer.text
+
+
+def test_the_detail_vocabulary_is_data(tmp_path: Path) -> None:
+    """The words live in data/nlu/details.json, validated like the other NLU files."""
+    from bot.core.lexicon import DetailsFile, read_nlu_file
+    from bot.dataset.errors import DataError
+
+    bad = tmp_path / "details.json"
+    bad.write_text('{"missing_facets": {"en": [1]}, "irm_advice": {}, "figure": {}, "filler": {}}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"details.json: missing_facets.en\[0\]"):
+        read_nlu_file(bad, DetailsFile)
