@@ -7,11 +7,14 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
+COPY requirements.lock ./
+# The locked dependencies, each file checked against its hash, in a layer of their own.
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md babel.cfg alembic.ini ./
 COPY bot ./bot
 COPY handlers ./handlers
 # A regular (not editable) install: the final image needs no sources beside the data and catalogs.
-RUN pip install . \
+RUN pip install --no-deps . \
     && pip uninstall --yes pip
 COPY locales ./locales
 RUN pybabel compile -D messages -d locales

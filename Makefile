@@ -7,11 +7,13 @@ STAMP := $(VENV)/.installed-stamp
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test bench load i18n catalogs data lint schema clean
+.PHONY: run test bench load i18n catalogs data lint schema lock clean
 
-$(STAMP): pyproject.toml
+# Dependencies come from the lock file, every file checked against its hash; then the project itself.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
@@ -48,6 +50,14 @@ i18n: $(STAMP)
 # Regenerate the bundled dataset from the OGP pages in data/sources with the project's own importer.
 data: $(STAMP)
 	$(PY) -m bot.importing.bundle
+
+# Re-resolve the dependencies of pyproject.toml and pin them with their hashes: requirements.lock (the image)
+# and requirements-dev.lock (make run, make test, CI). Commit both; `make test` checks they cover pyproject.toml.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check pip-tools
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --upgrade -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
 
 schema: $(STAMP)
 	$(PY) -m bot schema data/dataset.schema.json
