@@ -105,3 +105,25 @@ def test_the_detail_vocabulary_is_data(tmp_path: Path) -> None:
     bad.write_text('{"missing_facets": {"en": [1]}, "irm_advice": {}, "figure": {}, "filler": {}}', encoding="utf-8")
     with pytest.raises(DataError, match=r"details.json: missing_facets.en\[0\]"):
         read_nlu_file(bad, DetailsFile)
+
+
+@pytest.mark.parametrize("question", ["who won the world cup in 2018", "qui est le président de la république ?"])
+def test_a_question_not_about_commitments_is_not_matched_on_a_shared_word(assistant: Assistant, question: str) -> None:
+    answer = ask(assistant, question)
+    assert answer.intent == "unknown" and answer.commitment is None and " — " not in answer.text  # no hit listed
+
+
+@pytest.mark.parametrize("question", ["open science", "lobbying", "anything on beneficial ownership?"])
+def test_a_topic_several_commitments_are_named_after_is_a_list(assistant: Assistant, question: str) -> None:
+    answer = ask(assistant, question)
+    assert answer.intent == "search" and answer.commitment is None and answer.text.count("\n") >= 2
+
+
+def test_how_many_of_something_else_than_commitments_is_a_figure_of_a_text(assistant: Assistant) -> None:
+    answer = ask(assistant, "how many entrepreneurs have worked in the administration through the EIG programme?")
+    assert (answer.intent, answer.commitment) == ("irm_reports", "FR0038") and "71" in answer.text
+
+
+def test_a_footnote_reference_is_never_quoted(assistant: Assistant) -> None:
+    answer = ask(assistant, "how many hackathons were organised by Etalab for FR0038?")
+    assert "http" not in answer.text.split("Source")[0] and "communication with" not in answer.text

@@ -60,12 +60,14 @@ def _name_stems(index: Index, commitment_id: str) -> set[str]:
 
 
 def read_detail(index: Index, commitment_id: str, question_words: list[str], content: list[str], *,
-                lang: str, cued: bool, asks_irm: bool, about_milestones: bool = False) -> Detail | None:
+                lang: str, cued: bool, asks_irm: bool, about_milestones: bool = False,
+                named_by_words: bool = False) -> Detail | None:
     """What the question asks beyond the field (None: nothing; answer the field or the card as usual).
 
     question_words: every folded word of the question; content: its words that are neither entities, cues
     nor stop words; cued: a cue named the field asked; asks_irm: the question is about what the IRM wrote;
-    about_milestones: a milestone question (only missing facets and the IRM's advice change its answer)."""
+    about_milestones: a milestone question (only missing facets and the IRM's advice change its answer);
+    named_by_words: the commitment was found by words of its name rather than its id or the conversation."""
     words = detail_words()
     c = index.commitments[commitment_id]
     named = _name_stems(index, commitment_id)
@@ -94,7 +96,9 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
         return Detail("missing_facet", missing)
     if not left:
         return None
-    if passage is not None and (not cued or passage.score >= OVERRIDES_A_FIELD):
+    # A commitment found by words of its name: those words, as the user wrote them ("le laboratoire d'IA de
+    # l'État" for "State AI Lab"), are its name, not a detail that could outweigh the field a cue asked for.
+    if passage is not None and (not cued or (passage.score >= OVERRIDES_A_FIELD and not named_by_words)):
         return Detail("passage", asked, passage, figure)
     if not cued and passage is None:
         return Detail("unexplained", left)

@@ -25,6 +25,8 @@ IRM_TEXTS = ("midterm_next_steps", "end_summary", "midterm_summary")
 # common word of the commitment's texts.
 MIN_COVERAGE = 0.5
 _NUMBER = re.compile(r"\d")
+_REFERENCE = re.compile(r"https?://|www\.|\baccessed\b|\bconsult[ée]\b|communication with|interview with"
+                        r"|entretien avec", re.IGNORECASE)
 # Sentences end at their punctuation, paragraphs and list items; a single line break inside a sentence (pages
 # copied as text wrap lines) joins its lines.
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-Ý0-9«“\"(])|\n\s*\n|\n(?=\s*[-•*–] )")
@@ -71,17 +73,35 @@ def stems_of(word: str) -> set[str]:
     return {features_of_word(a)[0] for a in lexicon().alternatives(word)}
 
 
+def _units(words: list[str]) -> list[tuple[str, ...]]:
+    """The asked words as units of meaning: the words an abbreviation was expanded to ("EIG" → "entrepreneur
+    interet general") are one unit, so that one abbreviation does not weigh as three words."""
+    remaining = list(words)
+    units: list[tuple[str, ...]] = []
+    for phrase in lexicon().synonyms.values():
+        if len(phrase) > 1 and all(w in remaining for w in phrase):
+            units.append(phrase)
+            remaining = [w for w in remaining if w not in phrase]
+    return units + [(w,) for w in remaining]
+
+
+def _holds(unit: tuple[str, ...], stems: set[str]) -> bool:
+    return all(stems_of(w) & stems for w in unit)
+
+
 def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool,
                  numeric: bool = False, min_coverage: float = MIN_COVERAGE) -> Passage | None:
     """The sentence that best holds the asked words, or None when no sentence holds enough of them.
     numeric: the question asks for a figure ("how many", "combien"): sentences with a number come first."""
     stopwords = lexicon().stopwords
-    asked = [w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords]
+    asked = _units([w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords])
     if not asked:
         return None
     candidates = []
     for field, text_lang, milestone, from_irm, text in _texts(c):
         for sentence in _sentences(text):
+            if _REFERENCE.search(sentence):
+                continue  # a footnote's reference ("…, https://…, accessed 28 February 2019") states nothing
             # Abbreviations in the text ("EIG") are read as the question's words are ("entrepreneur d'intérêt
             # général").
             literal = {features_of_word(t)[0] for t in tokens(sentence)}
@@ -92,21 +112,20 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
     # Rarer words weigh more: a word in every sentence ("EIG" in FR0038's texts) tells nothing apart.
     total = len(candidates)
     weight = {}
-    for w in asked:
-        forms = stems_of(w)
-        df = sum(1 for *_, stems, _literal in candidates if forms & stems)
-        weight[w] = math.log(1 + total / df) if df else 0.0
+    for unit in asked:
+        df = sum(1 for *_, stems, _literal in candidates if _holds(unit, stems))
+        weight[unit] = math.log(1 + total / df) if df else 0.0
     if not any(weight.values()):
         return None
     whole = sum(math.log(1 + total) for _ in asked)  # every word rare and found: coverage 1
     best: Passage | None = None
     best_own: Passage | None = None  # the best in the reader's language
     for field, text_lang, milestone, from_irm, sentence, stems, literal in candidates:
-        found = [w for w in asked if stems_of(w) & stems]
+        found = [unit for unit in asked if _holds(unit, stems)]
         if not found:
             continue
         # A word found as written counts fully; one found only through an abbreviation's expansion, less.
-        coverage = sum(weight[w] * (1.0 if stems_of(w) & literal else 0.7) for w in found) / whole
+        coverage = sum(weight[unit] * (1.0 if _holds(unit, literal) else 0.7) for unit in found) / whole
         score = coverage + (0.05 if text_lang == lang else 0.0) + (0.02 if from_irm == prefer_irm else 0.0)
         if numeric and not _NUMBER.search(sentence):
             score -= 0.3

@@ -255,6 +255,9 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
     if intent == "search" and any(m not in index.member_mask for m in found.members):
         intent = result.intent = "count"  # a list of a member without data: the count says it has none
+    counted = intent == "count" and _counts_no_commitments(found, words, plans)
+    if counted:
+        intent = None  # "how many entrepreneurs worked in the EIG programme?": a figure of a text
     if intent in ("count", "search"):
         result.confidence = min(0.95, 0.6 + 0.1 * scores.get(intent))
         return result
@@ -291,6 +294,12 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         strong = [m for m in matches if m.coverage >= STRONG_TITLE]
         if len(strong) > 1 and intent:
             strong = _pick_by_field(index, strong, intent)
+        in_full = {m.commitment for m in strong if m.coverage >= 0.99}
+        if intent is None and len(in_full) >= 2 and not found.members and not plans \
+                and not _SINGULAR.intersection(found.words) and not scores.get("commitment_overview"):
+            # "open science", "whistleblowers": a topic that several commitments carry in their names is a list
+            # of them, not one picked for a slightly better score, nor a choice to make between them.
+            intent, strong, matches = "search", [], []
         if strong:
             best = strong[0]
             close = [m for m in strong if m.score >= best.score - 0.12]
@@ -340,11 +349,20 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         elif scores.get("commitment_overview") and found.unknown_ids:
             intent = "commitment_overview"
         elif (words or found.policy_areas) and (hits := _topic_hits(index, words, found, plans)):
-            intent = "search"
             named = _milestone_by_content(index, words, hits)
             if named:  # "has the EIG alumni network been created?": one milestone of one commitment
                 intent, (cid, found.milestone) = "milestone_status", named
                 result.confidence = 0.6
+            elif found.policy_areas or found.members or lexicon().commitment_words.intersection(found.words) \
+                    or _a_topic_of_its_own(index, words, hits):
+                intent = "search"
+            elif counted and (by_topic := _by_topic(index, words, found, plans))[0]:
+                # "how many entrepreneurs worked in the EIG programme?": one commitment clearly leads the topic;
+                # its texts may hold the figure (bot.core.details says so when they do not)
+                cid, result.confidence = by_topic[0], by_topic[2]
+                intent = "commitment_overview"
+            else:
+                intent = "unknown"
         elif plans and not words:
             intent = "count"  # "the second action plan of France": the plan and its commitments
         else:
@@ -446,11 +464,30 @@ def _beyond_the_field(index: Index, cid: str, found: Entities, words: list[str],
     asks_irm = intent == "irm_reports" or bool(_IRM_WORDS.intersection(found.words))
     about_milestones = intent in ("milestone_status", "milestones") or bool(found.milestone or found.milestone_position)
     detail = read_detail(index, cid, found.words, words, lang="en", cued=cued, asks_irm=asks_irm,
-                         about_milestones=about_milestones)
+                         about_milestones=about_milestones,
+                         named_by_words=not found.commitment_ids and not result.from_context)
     if detail is None:
         return intent
     result.detail = detail
     if detail.kind == "passage" and detail.passage is not None:
         return "irm_reports" if detail.passage.from_irm else "description"
     return _DETAIL_INTENT[detail.kind]
+
+
+def _a_topic_of_its_own(index: Index, words: list[str], hits: list[tuple[str, float]]) -> bool:
+    """Words asked with no cue, no member and no "commitments" ("open science", "who won the world cup?") are a
+    topic only when some commitment's names hold every one of them; otherwise the question is not about OGP
+    commitments, and a list of texts that happen to share a word would answer something else."""
+    wanted = [{f for a in lexicon().alternatives(w) for f in features_of_word(a)} for w in words]
+    return any(all(forms & set(index.name_features[index.position[cid]]) for forms in wanted) for cid, _ in hits[:20])
+
+
+def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) -> bool:
+    """'How many' asked of something that is not commitments: no member, plan, area or filter, no word for
+    commitments, only words of a topic. The figure is in a commitment's texts, not in a count of commitments."""
+    lex = lexicon()
+    return bool(words) and not found.members and not plans and not found.policy_areas and not found.commitment_ids \
+        and not (lex.commitment_words | _PLURAL).intersection(found.words) \
+        and not (lex.filters.narrowing_words - lex.stopwords).intersection(found.words) \
+        and not lex.filters.share_words.intersection(found.words)
 
