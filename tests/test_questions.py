@@ -20,10 +20,11 @@ MIN_SHARE = 0.97
 # points of contact), written after the first set's fixes: 141/172 and 9/21 as first scored, 159/172 and 18/21
 # (91.7% of 193) once its commonest failures were fixed. What still fails is listed in that session's closing
 # note. A floor against regressions, not a goal.
-# field3.jsonl, field4.jsonl: the two blind rounds of "never confidently wrong" (249 + 33 and 231 + 30 items,
-# counts computed from the data by the testers). First try: 73.9% / 45.5% (round 1, before the work) and
-# 87.9% / 90.0% (round 2, after the first pass); floors a little under today's 95.7% and 91.6%.
-MIN_SHARE_OF = {"field2.jsonl": 0.85, "field3.jsonl": 0.94, "field4.jsonl": 0.90}
+# field3.jsonl, field4.jsonl, field5.jsonl: the three blind rounds of "never confidently wrong" (249 + 33,
+# 231 + 30 and 245 + 33 items, counts computed from the data by the testers). First try, singles / conversations:
+# 73.9% / 45.5% (round 1, before the work), 87.9% / 90.0% (round 2), 91.0% / 78.8% (round 3, the last build);
+# floors a little under today's 95.7%, 91.6% and 91.7%.
+MIN_SHARE_OF = {"field2.jsonl": 0.85, "field3.jsonl": 0.94, "field4.jsonl": 0.90, "field5.jsonl": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 @pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl", "field.jsonl", "field2.jsonl",
-                                  "field3.jsonl", "field4.jsonl"])
+                                  "field3.jsonl", "field4.jsonl", "field5.jsonl"])
 def test_question_set(assistant: Assistant, name: str) -> None:
     items = load(name)
     right, failures = score(assistant, items)
