@@ -1,4 +1,11 @@
-"""CSV export of the commitments a query selects, for spreadsheet users (UTF-8 with BOM)."""
+"""CSV export of the commitments a query selects, for spreadsheet users (UTF-8 with BOM).
+
+Journalists open these files in spreadsheet programs, and the cells hold imported text: every cell a spreadsheet
+could take for a formula (`bot.dataset.schema.starts_like_formula`: =, +, -, @, a tab or a carriage return first)
+gets a single quote in front, and every cell is quoted, as OWASP's "CSV Injection" guidance recommends. Plain
+numbers (-3, 2.5) are left as they are. The importer refuses such titles and names in the first place
+(data/README.md); this is the second line, for whatever reaches the database another way.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from bot.common.vocab import vocabulary
 from bot.core.facts import ambition_level, completion_level
 from bot.core.index import Index
 from bot.core.records import Commitment
+from bot.dataset.schema import starts_like_formula
 
 COLUMNS = ("id", "title", "member", "action_plan", "lead", "completion", "ambition", "url")
 
@@ -38,9 +46,14 @@ def rows(index: Index, commitments: list[Commitment], lang: str) -> list[dict[st
     return out
 
 
+def neutralise(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text: a single quote before what would start a formula."""
+    return "'" + cell if starts_like_formula(cell) else cell
+
+
 def to_csv(records: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({key: neutralise(str(value)) for key, value in record.items()} for record in records)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

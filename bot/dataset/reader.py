@@ -16,6 +16,8 @@ from bot.dataset.schema import IRM_VOCABULARY, Dataset
 MAX_JSON_DEPTH = 64
 _LONG_NUMBER = re.compile(r"-?\d{4000,}")
 _INNER_PATH = re.compile(r"^([a-z_]+\[\d+\](?:\.[a-z_]+)*): (.*)$", re.S)
+# A field's own check names the place inside the field: ".en: ...", "[1].fr: ..." (bot/dataset/schema.py).
+_IN_FIELD = re.compile(r"^((?:\.[a-z_]+|\[\d+\])+): (.*)$", re.S)
 
 
 def not_text(raw: bytes) -> str | None:
@@ -80,7 +82,8 @@ def parse_json(text: str, source: str) -> Any:
     return data
 
 
-def _pydantic_problems(error: ValidationError, source: str) -> list[Problem]:
+def pydantic_problems(error: ValidationError, source: str) -> list[Problem]:
+    """Located problems of a validation error (JSON paths, the places validators name themselves)."""
     problems = []
     for err in error.errors():
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
@@ -91,14 +94,20 @@ def _pydantic_problems(error: ValidationError, source: str) -> list[Problem]:
             message = f"{json.dumps(err.get('input'), ensure_ascii=False)[:80]}: {message}"
         if err["type"] == "extra_forbidden":
             message = "unknown field"
-        where = json_path(loc)
-        # Cross-field checks name the place inside the record themselves: "milestones[1].number: ..."
-        inner = _INNER_PATH.match(message)
-        if inner:
-            where = f"{where}.{inner.group(1)}" if where else inner.group(1)
-            message = inner.group(2)
-        problems.append(Problem(source, where, message))
+        problems.append(Problem(source, *place(json_path(loc), message)))
     return problems
+
+
+def place(where: str, message: str) -> tuple[str, str]:
+    """(where, reason) of a validator's message that names the place itself: a cross-field check
+    ("milestones[1].number: ...", inside the record) or a field's own check (".en: ...", inside the field)."""
+    inner = _INNER_PATH.match(message)
+    if inner:
+        return (f"{where}.{inner.group(1)}" if where else inner.group(1)), inner.group(2)
+    in_field = _IN_FIELD.match(message)
+    if in_field:
+        return f"{where}{in_field.group(1)}".lstrip("."), in_field.group(2)
+    return where, message
 
 
 def semantic_problems(dataset: Dataset, source: str, vocab: Vocabulary | None = None) -> list[Problem]:
@@ -161,7 +170,7 @@ def validate_dataset(data: Any, source: str, vocab: Vocabulary | None = None) ->
     try:
         dataset = Dataset.model_validate(data)
     except ValidationError as err:
-        raise DataError(_pydantic_problems(err, source)) from None
+        raise DataError(pydantic_problems(err, source)) from None
     problems = semantic_problems(dataset, source, vocab)
     if problems:
         raise DataError(problems)

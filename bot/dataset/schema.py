@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 FORMAT_NAME = "ogp-bot-dataset"
 FORMAT_VERSION = 1
@@ -34,6 +35,98 @@ def _check_localized(value: dict[str, str] | None) -> dict[str, str]:
         if not isinstance(text, str):
             raise ValueError(f"the {lang!r} text is not a string")
     return {lang: text for lang, text in value.items() if text.strip()}
+
+
+# -- What imported data may hold, for the people who open it elsewhere ----------------------------------------
+# Documented in data/README.md ("Validation of what is imported"); every input format meets these checks: canonical
+# JSON here (the models below), pages, HTML and CSV rows in bot/importing/pipeline.py (`screen_page`).
+
+# The only hosts whose pages are stored as a commitment's sources (`urls`): OGP's site and its subdomains
+# (www.opengovpartnership.org, fr.opengovpartnership.org, ...). A constant, not a setting: widening it is a code
+# change that is reviewed. Only http and https addresses on these hosts are stored; any other is refused.
+SOURCE_HOSTS: tuple[str, ...] = ("opengovpartnership.org",)
+SOURCE_SCHEMES: tuple[str, ...] = ("https", "http")
+# Characters no address needs, that break out of an HTML attribute or are read differently by browsers.
+_URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]')
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): =, +, -, @, a tab or a carriage
+# return first, and the full-width forms of the first four, which some spreadsheet programs take for them.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take `text` for a formula: it starts (blanks aside) with one of
+    FORMULA_PREFIXES, and is not a plain number (-3, +2, 2.5 stay values)."""
+    if _PLAIN_NUMBER.match(text.strip()):
+        return False
+    return text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(FORMULA_PREFIXES)
+
+
+def formula_problem(text: str) -> str | None:
+    """Why `text` may not be a title or a name (it reads as a spreadsheet formula), or None."""
+    if not starts_like_formula(text):
+        return None
+    return (f"{text[:60]!r} starts like a spreadsheet formula: titles and names may not start with "
+            "=, +, -, @, a tab or a carriage return")
+
+
+def source_url_problem(url: str) -> str | None:
+    """Why `url` may not be stored as a commitment's source, or None: only http(s) addresses on SOURCE_HOSTS
+    (and their subdomains), without user name, password or odd port."""
+    shown = repr(url[:100])
+    if _URL_FORBIDDEN.search(url):
+        return f"{shown} is not a web address (spaces, quotes or control characters in it)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return f"{shown} is not a web address"
+    if parts.scheme.lower() not in SOURCE_SCHEMES:
+        return f"{shown} is not an http(s) address: only pages of opengovpartnership.org are stored as sources"
+    host = (parts.hostname or "").lower()
+    if not any(host == allowed or host.endswith("." + allowed) for allowed in SOURCE_HOSTS):
+        return (f"{shown} is not on opengovpartnership.org: only pages of OGP's site (and its subdomains) are "
+                "stored as sources")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return f"{shown} carries a user name: not a source address"
+    if port is not None and port not in (80, 443):
+        return f"{shown} names a port ({port}): not a source address"
+    return None
+
+
+def _owner(info: ValidationInfo) -> str:
+    """'commitment FR0038: ' when the commitment's id was read before this field (it comes first), else ''."""
+    value = info.data.get("id") if info.data else None
+    return f"commitment {value}: " if isinstance(value, str) and value else ""
+
+
+def _refuse_formulas(value: dict[str, str], owner: str, at: str = "") -> dict[str, str]:
+    """A localized title or name, refused when one of its texts reads as a spreadsheet formula. The message
+    starts with the place inside the field ('.en: ...', '[1].fr: ...'), which the readers add to the path."""
+    for lang, text in value.items():
+        problem = formula_problem(text)
+        if problem:
+            raise ValueError(f"{at}.{lang}: {owner}{problem}")
+    return value
+
+
+def _check_names(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    return _refuse_formulas(value, _owner(info))
+
+
+def _check_name_list(value: list[dict[str, str]], info: ValidationInfo) -> list[dict[str, str]]:
+    for i, names in enumerate(value):
+        _refuse_formulas(names, _owner(info), f"[{i}]")
+    return value
+
+
+def _check_sources(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    for lang, url in value.items():
+        problem = source_url_problem(url)
+        if problem:
+            raise ValueError(f".{lang}: {_owner(info)}{problem}")
+    return value
 
 
 def _check_date(value: str | None) -> str | None:
@@ -192,6 +285,8 @@ class CommitmentRecord(_Strict):
     _texts = field_validator("title", "short_title", "description", "challenges", "ambitions", "roadmap",
                              "ogp_principles", "description_full", "urls", "source_text")(_check_localized)
     _dates = field_validator("start", "end")(_check_date)
+    _safe_titles = field_validator("title", "short_title")(_check_names)
+    _sources = field_validator("urls")(_check_sources)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -214,6 +309,8 @@ class CommitmentRecord(_Strict):
         if any(not n for n in names):
             raise ValueError("an institution needs a name in at least one language")
         return names
+
+    _safe_institutions = field_validator("lead_institutions", "support_institutions")(_check_name_list)
 
     @model_validator(mode="after")
     def _milestones_belong_here(self) -> CommitmentRecord:
@@ -240,6 +337,29 @@ class Dataset(_Strict):
     policy_areas: list[PolicyAreaRecord] = Field(default_factory=list,
                                                  description="areas beyond data/vocabularies.json")
     commitments: list[CommitmentRecord] = Field(default_factory=list)
+
+    # Members, plans and areas are checked here rather than by their own models: the store reads them back
+    # through those models, and data stored before these checks must still load (and export neutralised).
+    @field_validator("members")
+    @classmethod
+    def _safe_member_names(cls, v: list[MemberRecord]) -> list[MemberRecord]:
+        for i, member in enumerate(v):
+            _refuse_formulas(member.name, f"member {member.id}: ", f"[{i}].name")
+        return v
+
+    @field_validator("action_plans")
+    @classmethod
+    def _safe_plan_titles(cls, v: list[ActionPlanRecord]) -> list[ActionPlanRecord]:
+        for i, plan in enumerate(v):
+            _refuse_formulas(plan.title, f"action plan {plan.id}: ", f"[{i}].title")
+        return v
+
+    @field_validator("policy_areas")
+    @classmethod
+    def _safe_area_labels(cls, v: list[PolicyAreaRecord]) -> list[PolicyAreaRecord]:
+        for i, area in enumerate(v):
+            _refuse_formulas(area.label, f"policy area {area.key}: ", f"[{i}].label")
+        return v
 
     @field_validator("format")
     @classmethod

@@ -31,6 +31,7 @@ from bot.common.textnorm import fold
 from bot.common.vocab import vocabulary
 from bot.dataset.errors import DataError, Problem, json_path
 from bot.dataset.members import members
+from bot.dataset.reader import place
 from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
 from bot.importing.facts import IRM_FIELDS, PENDING, PageFacts, irm_progress
 
@@ -288,8 +289,9 @@ def validate_record(data: dict[str, Any], source: str) -> CommitmentRecord:
     try:
         return CommitmentRecord.model_validate(data)
     except ValidationError as error:
-        raise DataError([Problem(source, json_path([p for p in e["loc"] if not str(p).startswith("function-")]),
-                                 str(e["msg"]).removeprefix("Value error, ")) for e in error.errors()]) from None
+        raise DataError([Problem(source, *place(json_path([p for p in e["loc"] if not str(p).startswith("function-")]),
+                                                str(e["msg"]).removeprefix("Value error, ")))
+                         for e in error.errors()]) from None
 
 
 def lay_over(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

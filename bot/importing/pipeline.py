@@ -16,14 +16,22 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
 from bot.dataset.diff import DatasetDiff, diff_commitments, diff_datasets
 from bot.dataset.errors import DataError, Problem
 from bot.dataset.load import LoadResult, apply
-from bot.dataset.reader import decode_text, not_text, read_dataset_bytes
-from bot.dataset.schema import ActionPlanRecord, CommitmentRecord, Dataset, MemberRecord, PolicyAreaRecord
+from bot.dataset.reader import decode_text, not_text, pydantic_problems, read_dataset_bytes
+from bot.dataset.schema import (
+    ActionPlanRecord,
+    CommitmentRecord,
+    Dataset,
+    MemberRecord,
+    PolicyAreaRecord,
+    formula_problem,
+    source_url_problem,
+)
 from bot.dataset.store import current_version
 from bot.importing import csvfile, legacy, milestones_irm
 from bot.importing.facts import PageFacts, from_page
@@ -109,7 +117,43 @@ def _decode_html(raw: bytes, name: str) -> bytes:
 
 def parse_file(item: InputFile, *, order: int, meta: dict[str, Any] | None = None,
                retrieved_at: datetime | None = None) -> Parsed:
-    """Read one file; DataError (with its place) when it is not something the importer reads."""
+    """Read one file; DataError (with its place) when it is not something the importer reads, or when
+    it holds what may not be stored (`screen_page`; a canonical dataset is checked by its models)."""
+    parsed = _read_file(item, order=order, meta=meta, retrieved_at=retrieved_at)
+    problems = [problem for page in parsed.pages + parsed.legacy for problem in screen_page(page)]
+    if problems:
+        raise DataError(problems)
+    return parsed
+
+
+def screen_page(page: PageFacts) -> list[Problem]:
+    """What of a page or CSV row may not be stored, with its place (data/README.md, "Validation of what is
+    imported"): a title or a name that a spreadsheet would take for a formula, a source address that is not
+    an http(s) page of opengovpartnership.org. The same rules as the canonical format's (bot/dataset/schema.py)."""
+    owner = f"commitment {page.commitment_id}: " if page.commitment_id else ""
+    problems: list[Problem] = []
+
+    def check(where: str, text: str | None) -> None:
+        reason = formula_problem(text) if text else None
+        if reason:
+            problems.append(Problem(page.source, where, owner + reason))
+
+    check("title", page.title)
+    check("action_plan", page.plan_title)
+    check("member", page.member_name)
+    for what, names in (("lead_institutions", page.lead), ("support_institutions", page.support)):
+        for i, name in enumerate(names):
+            check(f"{what}[{i}]", name)
+    for label in page.new_areas.values():
+        check("policy_areas", label)
+    reason = source_url_problem(page.url) if page.url else None
+    if reason:
+        problems.append(Problem(page.source, f"urls.{page.lang}", owner + reason))
+    return problems
+
+
+def _read_file(item: InputFile, *, order: int, meta: dict[str, Any] | None,
+               retrieved_at: datetime | None) -> Parsed:
     meta = meta or {}
     name = item.name
     retrieved = _retrieved(meta.get("retrieved"), name) or retrieved_at
@@ -272,8 +316,11 @@ def assemble(parsed: Iterable[Parsed], stored: Dataset | None = None, *, partial
         members_by_id[member.id] = member
     areas = {a.key: a for a in area_records(pages, stored)}
     areas.update({a.key: a for a in extra_areas})
-    dataset = Dataset(members=sorted(members_by_id.values(), key=lambda m: m.id), action_plans=book.records(),
-                      policy_areas=sorted(areas.values(), key=lambda a: a.key), commitments=validated)
+    try:
+        dataset = Dataset(members=sorted(members_by_id.values(), key=lambda m: m.id), action_plans=book.records(),
+                          policy_areas=sorted(areas.values(), key=lambda a: a.key), commitments=validated)
+    except ValidationError as error:  # what the files held was screened: this is data stored before the checks
+        raise DataError(pydantic_problems(error, "stored data")) from None
     return Assembly(dataset, sorted(records), outcomes, problems, warnings)
 
 
