@@ -2,23 +2,32 @@
 (`/refresh partial`), /history, /rollback (confirmed with a button), /stats.
 
 Every call is checked, commands and buttons alike: someone who is not in ADMIN_IDS gets a polite refusal, the
-attempt is logged and kept (bot.services.admin.record_refusal), and nothing changes. The work is
+attempt is logged and kept (bot.services.admin.record_refusal), and nothing changes. Admin commands work in a
+private chat only: in a group they are refused with a note, and say nothing about the data. The work is
 bot/ (importer, refresh, rollback); this module downloads, checks, and replies.
+
+Replies never quote an exception's text (a download error quotes the file's URL, token included): the bot
+says what failed in its own words, and every reply is masked (handlers.replies). A refusal with many problems
+is a summary (counts by reason, the first lines) and a .txt file of them all. A refresh that would remove too
+much asks for a confirmation (bot.dataset.load.ShrinkRefused).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommandScopeChat, Document, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import filters
 
-from bot.common.i18n import Translator, translator
+from bot.common.i18n import N_, Translator, translator
+from bot.common.numbers import parse_number
 from bot.dataset.errors import DataError
-from bot.dataset.load import rollback
+from bot.dataset.load import ShrinkGuard, ShrinkRefused, attempt, mark_interrupted, rollback
 from bot.importing.pipeline import ImportReport, run_import
 from bot.importing.sources import InputFile
 from bot.importing.summary import render_summary
@@ -27,7 +36,7 @@ from bot.services.refresh import RefreshOutcome, record_failure, refresh, run_im
 from bot.storage import datalock
 from handlers import alerts, callbackdata
 from handlers.callbackdata import ButtonAction
-from handlers.chat import InChat, in_chat
+from handlers.chat import InChat, expired, in_chat
 from handlers.commands import admin_menu
 from handlers.replies import keyboard
 from handlers.services import BotApplication, BotContext, Handler, Services, blocking
@@ -41,8 +50,12 @@ _MIME_EXTENSIONS = {"application/json": ".json", "text/csv": ".csv", "applicatio
                     "application/x-zip-compressed": ".zip", "text/html": ".html"}
 
 
+SHORT_REFUSAL = 10  # problems listed in a refusal's message; more go to a .txt file
+LINE_CHARS = 300  # a problem's line in a message is cut at this length (the file has it whole)
+
+
 def admin_only(command: str) -> Callable[[Handler], Handler]:
-    """The check every admin handler starts with."""
+    """The check every admin handler starts with: an admin, in a private chat."""
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def checked(update: Update, context: BotContext) -> None:
@@ -50,9 +63,24 @@ def admin_only(command: str) -> Callable[[Handler], Handler]:
             if not admin.is_admin(context.services.settings.admin_ids, user.id if user else None):
                 await refuse(update, context, command)
                 return
+            chat = update.effective_chat
+            if chat is not None and chat.type != chat.PRIVATE:
+                await refuse_in_group(update, context, command)
+                return
             await handler(update, context)
         return checked
     return wrap
+
+
+async def refuse_in_group(update: Update, context: BotContext, command: str) -> None:
+    """An admin command or button in a group: everyone there would read the answer. Nothing about the data."""
+    log.info("admin command %r refused in chat %s (not private)", command,
+             update.effective_chat.id if update.effective_chat else None)
+    here = await in_chat(update, context)
+    if here is None:
+        return
+    await _tell(update, here, here.t._("/{command} works in a private chat with me only: write it to me there.",
+                                       command=command))
 
 
 async def refuse(update: Update, context: BotContext, command: str) -> None:
@@ -61,15 +89,19 @@ async def refuse(update: Update, context: BotContext, command: str) -> None:
     here = await in_chat(update, context)
     if here is None:  # admin commands and buttons all come from a chat
         return
-    text = here.t._("Sorry, /{command} is for the bot's administrators only.", command=command)
+    await _tell(update, here, here.t._("Sorry, /{command} is for the bot's administrators only.", command=command))
+
+
+async def _tell(update: Update, here: InChat, text: str) -> None:
+    """A refusal: as an alert on the button pressed, else as a message in the chat."""
     query = update.callback_query
-    if query is not None:
-        try:
-            await query.answer(text, show_alert=True)
-        except BadRequest:
-            pass
-    else:
+    if query is None:
         await here.say(text)
+        return
+    try:
+        await query.answer(text, show_alert=True)
+    except BadRequest:
+        pass
 
 
 def _actor(here: InChat) -> str:
@@ -138,8 +170,9 @@ async def _import(here: InChat, document: Document | None, words: list[str]) -> 
         telegram_file = await context.bot.get_file(document.file_id)
         data = bytes(await telegram_file.download_as_bytearray())
     except TelegramError as error:
+        log.warning("download of %s failed: %r", name, error)  # masked in the log; the reply says it plainly
         await here.say(t._("I could not download {file}: {error}. Nothing was changed.", file=name,
-                           error=str(error)))
+                           error=t._(download_problem(error))))
         return
     try:
         report = await blocking(_run_import, services, InputFile(name, data), actor=actor, dry=dry)
@@ -148,11 +181,64 @@ async def _import(here: InChat, document: Document | None, words: list[str]) -> 
         return
     except DataError as error:
         version = await blocking(services.assistant.stored_version)
-        await here.say(_refused(t, str(error), version))
+        await say_refusal(here, t._("Import refused, nothing was changed (the data stays at version {version}):",
+                                    version=version), error)
         return
     if _changed(report):
         await _after_change(context)
     await here.say(render_summary(report, here.lang))
+
+
+def download_problem(error: TelegramError) -> str:
+    """What went wrong with a file download, in the bot's words (a msgid): never the error's own text, which
+    quotes the file's URL and, in it, the bot's token."""
+    text = str(error).lower()
+    if isinstance(error, TimedOut):
+        return N_("the download failed: the server did not answer in time")
+    if isinstance(error, NetworkError) and "redirect" in text:
+        return N_("the download failed: too many redirects")
+    if isinstance(error, BadRequest):
+        return N_("Telegram did not hand the file over (too big, or no longer available)")
+    if isinstance(error, NetworkError):
+        return N_("the download failed: the server did not answer")
+    return N_("the download failed")
+
+
+def _reason_kind(reason: str) -> str:
+    """A problem's reason without its particulars (numbers, quoted and bracketed parts), to count by."""
+    kind = re.sub(r"\([^)]*\)|(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"", "…", reason)
+    kind = re.sub(r"\d[\d,.]*", "N", kind)
+    return kind[:120]
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= LINE_CHARS else line[:LINE_CHARS - 1] + "…"
+
+
+async def say_refusal(here: InChat, head: str, error: DataError) -> None:
+    """A refusal: every problem when they are few; else one message (how many, counted by reason, the first
+    SHORT_REFUSAL) and the whole list as a .txt file."""
+    t, problems = here.t, error.problems
+    full = "\n".join(str(p) for p in problems)
+    if len(problems) <= SHORT_REFUSAL and len(full) <= 3000:
+        await here.say(head + "\n" + full)
+        return
+    kinds = Counter(_reason_kind(p.reason) for p in problems).most_common()
+    lines = [head, t.ngettext("{n} problem. By reason:", "{n} problems. By reason:", len(problems))]
+    lines += [f"- {t.number(count)} × {_cut(kind)}" for kind, count in kinds[:SHORT_REFUSAL]]
+    if len(kinds) > SHORT_REFUSAL:
+        lines.append(t._("… and {n} other reasons.", n=t.number(len(kinds) - SHORT_REFUSAL)))
+    lines.append(t._("The first {n}:", n=t.number(SHORT_REFUSAL)))
+    lines += [_cut(str(p)) for p in problems[:SHORT_REFUSAL]]
+    lines.append(t._("The full list is in the attached file."))
+    await here.say("\n".join(lines))
+    await here.send_file("refused.txt", full + "\n", caption=t._("Every problem found ({n}).",
+                                                                  n=t.number(len(problems))))
+
+
+def _guard(services: Services, *, allow: bool = False) -> ShrinkGuard:
+    settings = services.settings
+    return ShrinkGuard(settings.refresh_max_removed_share, settings.refresh_min_commitments, allow=allow)
 
 
 def _run_import(services: Services, item: InputFile, *, actor: str, dry: bool) -> ImportReport:
@@ -160,17 +246,12 @@ def _run_import(services: Services, item: InputFile, *, actor: str, dry: bool) -
     if dry:  # reads only: no lock, runs beside a refresh
         return run_import(engine, [item], actor=actor, kind="import", dry_run=True, max_bytes=limit)
     with datalock.exclusive(engine):
-        return run_import_logged(engine, [item], actor=actor, kind="import", max_bytes=limit)
+        return run_import_logged(engine, [item], actor=actor, kind="import", max_bytes=limit, guard=_guard(services))
 
 
 def _busy(t: Translator) -> str:
     return t._("Another import, refresh or rollback is running (here or on another replica). Nothing was changed: "
                "try again when it is done.")
-
-
-def _refused(t: Translator, error: str, version: int) -> str:
-    return t._("Import refused, nothing was changed (the data stays at version {version}):", version=version) + \
-        "\n" + error
 
 
 # -- /refresh ---------------------------------------------------------------------------------------------------
@@ -188,20 +269,67 @@ async def refresh_command(update: Update, context: BotContext) -> None:
         await here.say(t._("There is nothing to refresh from: DATA_SOURCES is empty."))
         return
     partial = any(w.lower() in ("partial", "partiel") for w in context.args or [])
+    message = update.effective_message
+    request = {"chat": here.chat.id, "message": message.message_id} if message else None
+
+    async def rerun() -> None:  # a crashed bot was running this very /refresh: Telegram gave it to us again
+        await here.say(t._("The bot restarted during your /refresh; running it again."))
+
+    await _refresh(here, partial=partial, guard=_guard(services), request=request, on_rerun=rerun)
+
+
+async def _refresh(here: InChat, *, partial: bool, guard: ShrinkGuard, request: dict[str, int] | None = None,
+                   on_rerun: Callable[[], Awaitable[None]] | None = None, expect_version: int | None = None
+                   ) -> None:
+    context, t = here.context, here.t
+    services = context.services
+    settings = services.settings
     try:
-        outcome = await refresh(services.assistant.engine, sources, actor=_actor(here), partial=partial,
-                                timeout=settings.fetch_timeout_seconds, max_bytes=settings.import_max_bytes)
+        outcome = await refresh(services.assistant.engine, list(settings.data_sources), actor=_actor(here),
+                                partial=partial, timeout=settings.fetch_timeout_seconds,
+                                max_bytes=settings.import_max_bytes, guard=guard, request=request,
+                                on_rerun=on_rerun, expect_version=expect_version)
     except datalock.Busy:
         await here.say(_busy(t))
         return
+    except ShrinkRefused as stopped:
+        await _ask_shrink(here, stopped)
+        return
     except DataError as error:
         version = await blocking(services.assistant.stored_version)
-        await here.say(t._("Refresh refused, nothing was changed (the data stays at version {version}):",
-                           version=version) + "\n" + str(error))
+        await say_refusal(here, t._("Refresh refused, nothing was changed (the data stays at version {version}):",
+                                    version=version), error)
+        return
+    if outcome.stale:
+        await here.say(t._("The data changed since this question: nothing was applied. Send /refresh again."))
         return
     if outcome.applied:
         await _after_change(context)
     await here.say(render_refresh(outcome, here.lang))
+
+
+async def _ask_shrink(here: InChat, stopped: ShrinkRefused) -> None:
+    """The refresh would remove too much: say what would go, and ask (Confirm / Cancel)."""
+    t = here.t
+    lines = [t._("Refresh stopped, nothing was changed: it would remove {removed} of the {total} commitments and "
+                 "leave {left}.", removed=t.number(len(stopped.removed)), total=t.number(stopped.before),
+                 left=t.number(stopped.after))]
+    guard = stopped.guard
+    if len(stopped.removed) > guard.max_removed_share * stopped.before:
+        lines.append(t._("That is more than the {share} allowed without a confirmation "
+                         "(REFRESH_MAX_REMOVED_SHARE).", share=t.percent(guard.max_removed_share)))
+    if stopped.after < guard.min_commitments:
+        lines.append(t._("That is fewer than the {floor} that must remain (REFRESH_MIN_COMMITMENTS).",
+                         floor=t.number(guard.min_commitments)))
+    shown = stopped.removed[:SHORT_REFUSAL]
+    lines.append(t._("These would go: {ids}", ids=", ".join(shown)))
+    if len(stopped.removed) > len(shown):
+        lines.append(t._("… and {n} more.", n=t.number(len(stopped.removed) - len(shown))))
+    lines.append(t._("Apply this refresh all the same?"))
+    store, version = here.context.services.store, str(stopped.version)
+    confirm = await blocking(callbackdata.encode, store, ButtonAction.ADMIN, ("refresh", version), here.lang)
+    cancel = await blocking(callbackdata.encode, store, ButtonAction.ADMIN, ("cancel", version), here.lang)
+    await here.say("\n".join(lines), keyboard([[(t._("Confirm: remove them"), confirm), (t._("Cancel"), cancel)]]))
 
 
 def render_refresh(outcome: RefreshOutcome, lang: str) -> str:
@@ -231,8 +359,8 @@ async def history_command(update: Update, context: BotContext) -> None:
     if here is None:
         return
     words = context.args or []
-    limit = min(int(words[0]), admin.HISTORY_MAX) if words and words[0].isdigit() and int(words[0]) > 0 \
-        else admin.HISTORY_DEFAULT
+    asked = parse_number(words[0], minimum=1) if words else None
+    limit = min(asked, admin.HISTORY_MAX) if asked is not None else admin.HISTORY_DEFAULT
     lines = await blocking(admin.history, context.services.assistant.engine, limit)
     await here.say(admin.render_history(lines, here.lang))
 
@@ -269,6 +397,9 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     await here.say(question, keyboard([[(t._("Yes, roll back #{id}", id=target.id), data)]]))
 
 
+ADMIN_VERBS = ("rollback", "refresh", "cancel")  # admin buttons: ("rollback", id), ("refresh"|"cancel", version)
+
+
 @admin_only("rollback")
 async def admin_button(update: Update, context: BotContext) -> None:
     """An admin button (checked again here: a button can be forwarded, or its data forged)."""
@@ -278,27 +409,35 @@ async def admin_button(update: Update, context: BotContext) -> None:
     services = context.services
     payload = await blocking(callbackdata.decode, services.store, query.data or "")
     here = await in_chat(update, context, lang=payload.lang if payload else None)
+    usable = payload is not None and payload.action is ButtonAction.ADMIN and len(payload.args) == 2 \
+        and payload.args[0] in ADMIN_VERBS
+    number = parse_number(payload.args[1], maximum=callbackdata.MAX_ID) if payload is not None and usable else None
+    if here is None or payload is None or number is None:
+        log.info("admin button with unknown or malformed data %r", query.data)
+        await expired(update, context)
+        return
     try:
         await query.answer()
     except BadRequest:
         pass
-    if here is None or payload is None or payload.action is not ButtonAction.ADMIN or len(payload.args) != 2 \
-            or payload.args[0] != "rollback":
-        log.warning("admin button with unusable payload %r", query.data)
+    try:
+        await query.edit_message_reply_markup(None)  # the question is answered: its buttons go
+    except BadRequest:
+        pass
+    verb, t = payload.args[0], here.t
+    if verb == "cancel":
+        await here.say(t._("Cancelled: nothing was changed."))
         return
-    t, expected = here.t, payload.args[1]
+    if verb == "refresh":  # confirmed: the same refresh, allowed to remove, if the data is still as it was
+        await _refresh(here, partial=False, guard=_guard(services, allow=True), expect_version=number)
+        return
     done = False
     try:
-        text, done = await blocking(_rollback, services, int(expected) if expected.isdigit() else -1,
-                                    _actor(here), here.lang)
+        text, done = await blocking(_rollback, services, number, _actor(here), here.lang)
     except datalock.Busy:
         text = _busy(t)
     except DataError as error:
         text = t._("Rollback refused, nothing was changed:") + "\n" + str(error)
-    try:
-        await query.edit_message_reply_markup(None)  # the question is answered: its button goes
-    except BadRequest:
-        pass
     if done:
         await _after_change(context)
     await here.say(text)
@@ -312,7 +451,10 @@ def _rollback(services: Services, expected: int, actor: str, lang: str) -> tuple
         target = admin.rollback_target(engine)
         if target is None or target.id != expected:  # someone changed the data since the question was asked
             return t._("The data changed since this question: nothing was rolled back. Send /rollback again."), False
-        return admin.render_rollback(rollback(engine, actor=actor), target, lang), True
+        mark_interrupted(engine)
+        with attempt(engine, actor=actor, kind="rollback", sources=[f"refresh #{target.id}"]):
+            result = rollback(engine, actor=actor)
+        return admin.render_rollback(result, target, lang), True
 
 
 async def set_menus(application: BotApplication) -> None:

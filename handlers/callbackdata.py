@@ -14,9 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.common.numbers import parse_number
 from bot.services.chatstate import ChatStore
 
 MAX_BYTES = 64
+MAX_OFFSET = 1_000_000  # page offsets carried by buttons
+MAX_ID = 2**63 - 1  # database ids carried by buttons
 SEP = "|"
 STORED = "#"
 LANGS = {"en": "e", "fr": "f"}
@@ -59,6 +62,16 @@ class Payload:
     action: ButtonAction
     args: tuple[str, ...]
     lang: str | None  # the language of the message the button was under
+
+
+def offset_arg(text: str) -> int | None:
+    """A page offset carried by a button (None: forged or damaged data)."""
+    return parse_number(text, maximum=MAX_OFFSET)
+
+
+def id_arg(text: str) -> int | None:
+    """A database id carried by a button (None: forged or damaged data)."""
+    return parse_number(text, minimum=1, maximum=MAX_ID)
 
 
 def pattern(action: ButtonAction) -> str:

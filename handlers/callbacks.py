@@ -14,12 +14,12 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
-from bot.common.i18n import translator
 from bot.core.service import Assistant
 from bot.core.types import Answer
 from bot.services.chatstate import Turn
 from handlers import admin, callbackdata, follow, language, search
 from handlers.callbackdata import ButtonAction, Payload
+from handlers.chat import expired
 from handlers.conversation import Ask, answer_in_chat, language_of
 from handlers.replies import OutgoingMessage, edit, render
 from handlers.services import BotContext, Handler, blocking, user_language
@@ -36,14 +36,24 @@ async def button(update: Update, context: BotContext) -> None:
         return
     services = context.services
     payload = await blocking(callbackdata.decode, services.store, query.data or "")
-    if payload is None:
-        lang = await user_language(context, update.effective_user)
-        await _answer(query, translator(lang)._("This button has expired. Ask your question again."), alert=True)
+    if payload is None or not usable(payload):
+        # Expired, from an older version, or forged: said as expired; logged, never a traceback.
+        log.info("button with unknown or malformed data %r", query.data)
+        await expired(update, context)
         return
     await _answer(query)  # stop the button's spinner at once; the reply follows
-    route = ROUTES.get(payload.action)
-    if route is None or not payload.args or not await route(update, context, payload):
-        log.warning("button with unusable payload %r", query.data)
+    route = ROUTES[payload.action]
+    if not await route(update, context, payload):
+        log.info("button with unusable payload %r", query.data)
+
+
+def usable(payload: Payload) -> bool:
+    """Whether a routed payload has the arguments its route reads (page offsets: strict numbers)."""
+    if payload.action not in ROUTES or not payload.args:
+        return False
+    if payload.action in (ButtonAction.SEARCH, ButtonAction.LIST):
+        return len(payload.args) == 2 and callbackdata.offset_arg(payload.args[1]) is not None
+    return True
 
 
 async def _language(update: Update, context: BotContext, payload: Payload) -> bool:
@@ -89,7 +99,7 @@ async def _list_page(update: Update, context: BotContext, key: str, offset: str,
     assert query is not None
     services = context.services
     page_lang = lang or await user_language(context, update.effective_user)
-    start = int(offset) if offset.isdigit() else 0
+    start = callbackdata.offset_arg(offset) or 0
 
     def work() -> OutgoingMessage:
         return render(services.assistant.list_page(key, start, lang=page_lang), services.store)

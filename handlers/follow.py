@@ -4,6 +4,8 @@ handlers/alerts.py."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.error import BadRequest
 
@@ -17,6 +19,7 @@ from handlers.chat import in_chat
 from handlers.replies import OutgoingMessage, escape, keyboard
 from handlers.services import BotContext, blocking, client_language, user_language
 
+log = logging.getLogger(__name__)
 MAX_LISTED = 30
 
 
@@ -125,8 +128,16 @@ async def unfollow_button(update: Update, context: BotContext) -> None:
     payload = await blocking(callbackdata.decode, context.services.store, query.data or "")
     lang = (payload.lang if payload else None) or await user_language(context, user)
     t = translator(lang)
-    follow_id = payload.args[0] if payload and payload.action is ButtonAction.UNFOLLOW and payload.args else ""
-    removed = await blocking(_store(context).unfollow_id, user.id, int(follow_id)) if follow_id.isdigit() else None
+    usable = payload is not None and payload.action is ButtonAction.UNFOLLOW and len(payload.args) == 1
+    follow_id = callbackdata.id_arg(payload.args[0]) if payload is not None and usable else None
+    if follow_id is None:
+        log.info("unfollow button with malformed data %r", query.data)
+        try:
+            await query.answer(t._("This button has expired. Ask your question again."), show_alert=True)
+        except BadRequest:
+            pass
+        return
+    removed = await blocking(_store(context).unfollow_id, user.id, follow_id)
     text = t._("You no longer follow {name}.", name=_target_name(context, removed, lang)) if removed else \
         t._("You were not following this any more.")
     try:

@@ -15,6 +15,7 @@ from telegram import (
 )
 
 from bot.common.i18n import translator
+from bot.common.numbers import parse_number
 from bot.core.types import Hit
 from handlers.replies import escape
 from handlers.services import BotContext, blocking, user_language
@@ -22,6 +23,7 @@ from handlers.start import HELP, deep_link
 
 PAGE = 20
 CACHE_SECONDS = 30  # results depend on the user's language: cached per user (is_personal) and briefly
+MAX_OFFSET = 1_000_000
 
 
 def card(hit: Hit, lang: str) -> str:
@@ -54,7 +56,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
                                           start_parameter=HELP)
         await query.answer([], button=button, cache_time=CACHE_SECONDS, is_personal=True)
         return
-    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = parse_number(query.offset, maximum=MAX_OFFSET) or 0  # a client's offset: forged ones read as 0
     page = await blocking(context.services.assistant.search, words, lang=lang, limit=PAGE, offset=offset)
     results = [article(hit, lang, context.bot.username) for hit in page.hits]
     following = offset + len(page.hits)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden
 
@@ -133,17 +133,31 @@ def render(answer: Answer, store: ChatStore) -> OutgoingMessage:
 async def send(context: BotContext, chat_id: int, message: OutgoingMessage, *,
                chat_type: str | None = None) -> list[Message]:
     """Send the parts in order (keyboard under the last), then the chart. A user who blocked the bot is
-    marked so and not written to again by this message. Handlers reply through handlers.chat.InChat."""
+    marked so and not written to again by this message. Handlers reply through handlers.chat.InChat.
+    Secrets (the token, the webhook secret) are masked in every part: a reply may quote external text."""
     sent: list[Message] = []
+    redact = context.services.redact
     try:
         for number, part in enumerate(message.parts, start=1):
             markup = message.keyboard if number == len(message.parts) else None
-            sent.append(await context.bot.send_message(chat_id, part, reply_markup=markup))
+            sent.append(await context.bot.send_message(chat_id, redact(part), reply_markup=markup))
         if message.photo is not None:
             sent.append(await context.bot.send_photo(chat_id, message.photo))
     except Forbidden as error:
         await mark_blocked(context, chat_id, chat_type, error)
     return sent
+
+
+async def send_text_file(context: BotContext, chat_id: int, name: str, text: str, *, caption: str | None = None,
+                         chat_type: str | None = None) -> Message | None:
+    """A plain-text document (a list too long for a message), secrets masked like every reply."""
+    redact = context.services.redact
+    try:
+        return await context.bot.send_document(chat_id, InputFile(redact(text).encode("utf-8"), filename=name),
+                                               caption=escape(redact(caption)) if caption else None)
+    except Forbidden as error:
+        await mark_blocked(context, chat_id, chat_type, error)
+        return None
 
 
 async def mark_blocked(context: BotContext, chat_id: int, chat_type: str | None, error: Exception) -> None:
@@ -155,7 +169,7 @@ async def mark_blocked(context: BotContext, chat_id: int, chat_type: str | None,
 async def edit(context: BotContext, query: CallbackQuery, message: OutgoingMessage) -> None:
     """Replace the message under the pressed button (parts beyond the first follow as new messages); an
     identical edit (the same button pressed twice) is no error worth showing."""
-    first, rest = message.parts[0], message.parts[1:]
+    first, rest = context.services.redact(message.parts[0]), message.parts[1:]
     try:
         await query.edit_message_text(first, reply_markup=None if rest else message.keyboard)
     except BadRequest as error:

@@ -66,6 +66,6 @@ async def more(update: Update, context: BotContext, query_text: str, offset: str
     if query is None:
         return
     services = context.services
-    start = int(offset) if offset.isdigit() else 0
+    start = callbackdata.offset_arg(offset) or 0
     reply = await blocking(search_page, services.assistant, services.store, query_text, start, lang)
     await edit(context, query, reply)

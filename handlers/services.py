@@ -4,6 +4,7 @@ as in python-telegram-bot's contexttypesbot example)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -13,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.common.config import Settings
 from bot.common.i18n import SUPPORTED
+from bot.common.logsafe import RedactSecrets, redactor
 from bot.core.service import Assistant
 from bot.services.chatstate import ChatStore
 
@@ -26,6 +28,14 @@ class Services:
     store: ChatStore
     # Work that takes longer than this shows "typing…" (0: always; most answers take well under a millisecond).
     typing_after: float = 0.5
+
+    @functools.cached_property
+    def masking(self) -> RedactSecrets:
+        """The secrets of the settings, masked in everything the bot sends (handlers.replies)."""
+        return redactor(self.settings)
+
+    def redact(self, text: str) -> str:
+        return self.masking.clean(text)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

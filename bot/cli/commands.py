@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--partial", action="store_true", help="import the good files and list the bad ones")
     imp.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     imp.add_argument("--replace", action="store_true", help="the files replace the whole dataset")
+    imp.add_argument("--allow-shrink", action="store_true",
+                     help="apply even when it removes more than REFRESH_MAX_REMOVED_SHARE of the commitments or "
+                          "leaves fewer than REFRESH_MIN_COMMITMENTS")
     exp = commands.add_parser("export", parents=[common], help="write the stored dataset as canonical JSON")
     exp.add_argument("output", nargs="?", default="-", help="file (default: standard output)")
     commands.add_parser("rollback", parents=[common], help="restore the data as before the last change")
@@ -98,10 +101,21 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dataset.load import ShrinkGuard, ShrinkRefused, guarded
     from bot.importing.command import import_paths
 
-    return import_paths(settings, [Path(p) for p in args.paths], partial=args.partial, dry_run=args.dry_run,
-                        replace=args.replace)
+    guard = ShrinkGuard(settings.refresh_max_removed_share, settings.refresh_min_commitments,
+                        allow=args.allow_shrink)
+    try:
+        with guarded(guard):
+            return import_paths(settings, [Path(p) for p in args.paths], partial=args.partial,
+                                dry_run=args.dry_run, replace=args.replace)
+    except ShrinkRefused as stopped:
+        print(f"import refused, nothing changed: it would remove {len(stopped.removed)} of {stopped.before} "
+              f"commitments and leave {stopped.after} (limits: REFRESH_MAX_REMOVED_SHARE="
+              f"{stopped.guard.max_removed_share:g}, REFRESH_MIN_COMMITMENTS={stopped.guard.min_commitments}); "
+              "run it again with --allow-shrink to apply it", file=sys.stderr)
+        return 1
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:

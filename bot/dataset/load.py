@@ -2,6 +2,15 @@
 
 Every front end (the `import` command, the admin's /import and /refresh, the first start) goes
 through `apply`, so every change of data is recorded in DataRefresh with the snapshot it replaced.
+
+Two guards that front ends put around their work (context variables, so that the importer in between need not
+pass them on):
+
+- `attempt(...)`: the change is recorded as "running" before any work, and `apply` finishes that same line
+  (applied, failed, unchanged). A line left "running" by a process that died shows as "interrupted"
+  (`mark_interrupted`, called by whoever next holds the data lock).
+- `guarded(ShrinkGuard(...))`: a change that would remove more than a share of the commitments, or leave fewer
+  than a floor, raises ShrinkRefused (nothing written) unless the guard allows it.
 """
 
 from __future__ import annotations
@@ -9,7 +18,9 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -30,6 +41,133 @@ log = logging.getLogger(__name__)
 Mode = Literal["replace", "merge"]
 KEEP_SNAPSHOTS = 10  # older refreshes keep their log line but not the data they replaced
 _Record = TypeVar("_Record")
+SHOWN_REMOVED = 10  # ids of commitments that would go, quoted by ShrinkRefused
+
+
+@dataclass(frozen=True)
+class ShrinkGuard:
+    """How much a change may remove without a confirmation (REFRESH_MAX_REMOVED_SHARE, REFRESH_MIN_COMMITMENTS)."""
+
+    max_removed_share: float = 0.10
+    min_commitments: int = 1
+    allow: bool = False  # confirmed: let it through
+
+
+class ShrinkRefused(Exception):
+    """A change stopped before writing anything: it would remove too much. Not a DataError: the data is valid,
+    an admin only has to confirm."""
+
+    def __init__(self, *, before: int, after: int, removed: list[str], guard: ShrinkGuard, version: int) -> None:
+        self.before, self.after, self.removed, self.guard, self.version = before, after, removed, guard, version
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        shown = ", ".join(self.removed[:SHOWN_REMOVED])
+        more = f" and {len(self.removed) - SHOWN_REMOVED} more" if len(self.removed) > SHOWN_REMOVED else ""
+        return (f"stopped: it would remove {len(self.removed)} of {self.before} commitments "
+                f"(limit {self.guard.max_removed_share:.0%}, REFRESH_MAX_REMOVED_SHARE) and leave {self.after} "
+                f"(floor {self.guard.min_commitments}, REFRESH_MIN_COMMITMENTS): {shown}{more}")
+
+
+_GUARD: ContextVar[ShrinkGuard | None] = ContextVar("shrink_guard", default=None)
+_ATTEMPT: ContextVar[int | None] = ContextVar("data_attempt", default=None)
+
+
+@contextmanager
+def guarded(guard: ShrinkGuard) -> Iterator[ShrinkGuard]:
+    """Every `apply` in this block (this thread or task) is checked against `guard`."""
+    token = _GUARD.set(guard)
+    try:
+        yield guard
+    finally:
+        _GUARD.reset(token)
+
+
+def _check_shrink(before: Dataset, after: Dataset, diff: DatasetDiff, version: int) -> None:
+    guard = _GUARD.get()
+    if guard is None or guard.allow:
+        return
+    removed = sorted(c.commitment for c in diff.changes if c.kind == "removed")
+    total, left = len(before.commitments), len(after.commitments)
+    if removed and (len(removed) > guard.max_removed_share * total or left < guard.min_commitments):
+        raise ShrinkRefused(before=total, after=left, removed=removed, guard=guard, version=version)
+
+
+def mark_interrupted(engine: Engine) -> list[DataRefresh]:
+    """Lines still "running" become "interrupted": call it holding the data lock (bot.storage.datalock), when no
+    other process can be running a change. Returns them (detached)."""
+    with session_scope(engine) as session:
+        rows = list(session.execute(select(DataRefresh).where(col(DataRefresh.outcome) == "running")).scalars())
+        for row in rows:
+            row.outcome, row.finished_at = "interrupted", utcnow()
+            row.error = row.error or "interrupted: the process stopped before the change finished"
+        session.flush()
+        session.expunge_all()
+    return rows
+
+
+def start_attempt(engine: Engine, *, actor: str, kind: str, sources: list[str],
+                  request: dict[str, int] | None = None) -> int:
+    """A "running" line for a change about to be tried (hold the data lock); `apply` within `in_attempt(id)`
+    finishes it. `request` (the chat and message that asked for it) is kept in its counts until then."""
+    with session_scope(engine) as session:
+        version = current_version(session)
+        line = DataRefresh(actor=actor, kind=kind, sources=sources, outcome="running", counts=dict(request or {}),
+                           version_before=version, version_after=version)
+        session.add(line)
+        session.flush()
+        assert line.id is not None
+        return line.id
+
+
+@contextmanager
+def in_attempt(line_id: int) -> Iterator[int]:
+    """`apply` in this block writes its outcome on the line `line_id` instead of a new one."""
+    token = _ATTEMPT.set(line_id)
+    try:
+        yield line_id
+    finally:
+        _ATTEMPT.reset(token)
+
+
+@contextmanager
+def attempt(engine: Engine, *, actor: str, kind: str, sources: list[str],
+            request: dict[str, int] | None = None) -> Iterator[int]:
+    """Record the change as "running" before the work, and finish the line after it: `apply` inside the block
+    writes its outcome on this line; a block that ends otherwise marks it failed (an error's text only when
+    the bot wrote it) or, when nothing was written, "unchanged". Hold the data lock around it."""
+    line_id = start_attempt(engine, actor=actor, kind=kind, sources=sources, request=request)
+    try:
+        with in_attempt(line_id):
+            yield line_id
+    except BaseException as error:
+        finish_attempt(engine, line_id, "failed", failure_text(error))
+        raise
+    finish_attempt(engine, line_id, "unchanged")
+
+
+def failure_text(error: BaseException) -> str:
+    if isinstance(error, (DataError, ShrinkRefused)):
+        return str(error)
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError):
+        return "the database failed during the change (connection lost?); nothing was changed"
+    return f"stopped by an error ({type(error).__name__}); nothing was changed"
+
+
+def finish_attempt(engine: Engine, line_id: int, outcome: str, error: str | None = None) -> None:
+    """The line's outcome, unless `apply` has written it already. Never raises: the line then stays "running",
+    which reads as interrupted once its process is gone."""
+    try:
+        with session_scope(engine) as session:
+            line = session.get(DataRefresh, line_id)
+            if line is not None and line.outcome == "running":
+                line.outcome, line.finished_at = outcome, utcnow()
+                if error:
+                    line.error = error[:4000]
+    except Exception:
+        log.exception("could not finish the history line #%s", line_id)
 
 
 @dataclass
@@ -78,13 +216,26 @@ def decode_snapshot(blob: bytes) -> Dataset:
 def _log_failure(engine: Engine, *, actor: str, kind: str, sources: list[str], error: str, version: int) -> None:
     try:
         with session_scope(engine) as session:
-            session.add(DataRefresh(actor=actor, kind=kind, sources=sources, outcome="failed", error=error[:4000],
-                                    finished_at=utcnow(), version_before=version, version_after=version))
+            line = _attempt_line(session)
+            if line is None:
+                session.add(DataRefresh(actor=actor, kind=kind, sources=sources, outcome="failed",
+                                        error=error[:4000], finished_at=utcnow(), version_before=version,
+                                        version_after=version))
+            else:
+                line.outcome, line.error, line.finished_at = "failed", error[:4000], utcnow()
+                line.version_before = line.version_after = version
     except Exception:  # the failure itself is what matters; never hide it behind a logging error
         log.exception("could not record a failed %s", kind)
 
 
 Incoming = Dataset | Callable[[Dataset], Dataset]
+
+
+def _attempt_line(session: Session) -> DataRefresh | None:
+    """The "running" line of the attempt this apply belongs to (see `attempt`), if any."""
+    line_id = _ATTEMPT.get()
+    line = session.get(DataRefresh, line_id) if line_id is not None else None
+    return line if line is not None and line.outcome == "running" else None
 
 
 def apply(engine: Engine, dataset: Incoming, *, actor: str = "cli", kind: str = "import",
@@ -118,16 +269,18 @@ def apply(engine: Engine, dataset: Incoming, *, actor: str = "cli", kind: str = 
             if dry_run:
                 session.rollback()
                 return LoadResult(None, version, version, diff, dry_run=True)
+            _check_shrink(before, after, diff, version)
             new_version = write_dataset(session, after, description=description)
-            refresh = DataRefresh(actor=actor, kind=kind, sources=sources, outcome="applied",
-                                  counts=diff.counts, diff=[c.to_json() for c in diff.changes],
-                                  version_before=version, version_after=new_version,
-                                  snapshot=encode_snapshot(before), finished_at=utcnow())
+            refresh = _attempt_line(session) or DataRefresh()
+            refresh.actor, refresh.kind, refresh.sources, refresh.outcome = actor, kind, sources, "applied"
+            refresh.counts, refresh.diff = diff.counts, [c.to_json() for c in diff.changes]
+            refresh.version_before, refresh.version_after = version, new_version
+            refresh.snapshot, refresh.finished_at = encode_snapshot(before), utcnow()
             session.add(refresh)
             session.flush()
             _prune_snapshots(session)
             refresh_id = refresh.id
-    except DataError as error:
+    except (DataError, ShrinkRefused) as error:
         _log_failure(engine, actor=actor, kind=kind, sources=sources, error=str(error), version=version)
         _count(kind, "failed")
         raise

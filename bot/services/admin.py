@@ -16,8 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from bot.common.i18n import N_, Translator, translator
-from bot.dataset.load import LoadResult
+from bot.dataset.load import LoadResult, mark_interrupted
 from bot.importing.summary import change_line
+from bot.storage import datalock
 from bot.storage.db import session_scope
 from bot.storage.models import ActionPlan, AdminAudit, Commitment, DataRefresh, DatasetState, Follow, Member, utcnow
 
@@ -70,7 +71,16 @@ _COLUMNS = (col(DataRefresh.id), col(DataRefresh.started_at), col(DataRefresh.ac
 
 
 def history(engine: Engine, limit: int = HISTORY_DEFAULT) -> list[HistoryLine]:
-    """The last data changes, newest first."""
+    """The last data changes and attempts, newest first. Attempts still "running" while nobody holds the data
+    lock belong to a process that died: they are marked interrupted first."""
+    with session_scope(engine) as session:
+        running = session.execute(select(func.count()).where(col(DataRefresh.outcome) == "running")).scalar()
+    if running:
+        try:
+            with datalock.exclusive(engine):
+                mark_interrupted(engine)
+        except datalock.Busy:  # a change is running now: its line says so
+            pass
     with session_scope(engine) as session:
         rows = session.execute(select(*_COLUMNS).order_by(col(DataRefresh.id).desc()).limit(limit))
         return [HistoryLine(*row) for row in rows]
@@ -102,6 +112,12 @@ def render_history(lines: list[HistoryLine], lang: str) -> str:
             counts = {k: t.number(line.counts.get(k, 0)) for k in ("added", "changed", "removed")}
             body = t._("applied, version {before} → {after}: {added} added, {changed} changed, {removed} removed",
                        before=line.version_before, after=line.version_after, **counts)
+        elif line.outcome == "running":
+            body = t._("running now")
+        elif line.outcome == "interrupted":
+            body = t._("interrupted (the bot stopped before it finished), nothing changed")
+        elif line.outcome == "unchanged":
+            body = t._("nothing to change")
         else:
             reason = (line.error or "").splitlines()[0][:200] if line.error else ""
             body = t._("failed, nothing changed: {reason}", reason=reason) if reason else \
@@ -157,6 +173,12 @@ def _last_applied(engine: Engine) -> HistoryLine | None:
     return HistoryLine(*row) if row else None
 
 
+def _outcome(outcome: str, t: Translator) -> str:
+    words = {"applied": t._("applied"), "running": t._("running now"), "interrupted": t._("interrupted"),
+             "unchanged": t._("nothing to change")}
+    return words.get(outcome, t._("failed"))
+
+
 def uptime_seconds() -> float:
     return time.monotonic() - PROCESS_STARTED
 
@@ -194,7 +216,7 @@ def render_stats(s: Stats, lang: str, *, uptime: float, index_version: int | Non
         if line is not None:
             out.append(t._("{label} #{id} {kind} by {actor}, {when}, {outcome}.", label=label, id=line.id,
                            kind=_kind(line.kind, t), actor=line.actor, when=_when(line.started_at),
-                           outcome=t._("applied") if line.outcome == "applied" else t._("failed")))
+                           outcome=_outcome(line.outcome, t)))
     out.append(t._("Follows: {follows}; people following: {users}.", users=t.number(s.followers),
                    follows=t.number(s.follows)))
     out.append(t._("Uptime of this replica: {uptime}.", uptime=_duration(uptime, t)))

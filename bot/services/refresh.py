@@ -14,23 +14,41 @@ number of redirects. Every source that fails is named with its reason.
 
 The whole run holds bot.storage.datalock (a second refresh anywhere is told one is running); the import itself is one
 transaction (bot.dataset.load.apply), so questions are answered from the old data until it commits.
+
+Every attempt is in /history: recorded as running before the download (bot.dataset.load.start_attempt) and
+finished after, so that a refresh cut by a crash or a lost database connection still shows, as interrupted
+or failed. A refresh asked for by a message that a crashed process was already running (the restarted bot
+is given the message again) is announced to the admin before it runs again (`on_rerun`).
+
+A replacing refresh that would remove too much stops (bot.dataset.load.ShrinkRefused) unless `guard.allow`.
+Failure reasons are written here, never an exception's text (which may quote a URL and its credentials).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
 import httpx
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import col
 
 from bot.common.i18n import N_, Translator
+from bot.common.numbers import parse_number
 from bot.dataset.errors import DataError
+from bot.dataset.load import (
+    ShrinkGuard,
+    failure_text,
+    finish_attempt,
+    guarded,
+    in_attempt,
+    mark_interrupted,
+    start_attempt,
+)
 from bot.dataset.store import current_version
 from bot.importing.pipeline import ImportReport, run_import
 from bot.importing.sources import READABLE, InputFile, read_paths
@@ -38,6 +56,7 @@ from bot.storage import datalock
 from bot.storage.db import session_scope
 from bot.storage.models import DataRefresh, utcnow
 
+log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 MAX_PARALLEL = 8
 USER_AGENT = "ogp-bot/0.1 (+https://github.com/; data refresh)"
@@ -74,6 +93,7 @@ class RefreshOutcome:
     failures: list[SourceFailure]
     report: ImportReport | None  # None when nothing was imported (aborted, or no source came)
     partial: bool
+    stale: bool = False  # a confirmed refresh whose data changed since the question: nothing done
 
     @property
     def aborted(self) -> bool:
@@ -121,10 +141,10 @@ async def _download(client: httpx.AsyncClient, url: str, *, timeout: float, max_
             if response.status_code != 200:
                 return SourceFailure(url, N_("the server answered HTTP {status} {reason}"),
                                      {"status": response.status_code, "reason": response.reason_phrase})
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
+            declared = parse_number(response.headers.get("content-length", ""))
+            if declared is not None and declared > max_bytes:
                 return SourceFailure(url, N_("{size} bytes, over the limit of {limit} bytes"),
-                                     {"size": int(declared), "limit": max_bytes})
+                                     {"size": declared, "limit": max_bytes})
             chunks, size = [], 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
@@ -137,8 +157,22 @@ async def _download(client: httpx.AsyncClient, url: str, *, timeout: float, max_
     except httpx.TooManyRedirects:
         return SourceFailure(url, N_("more than {n} redirects (a redirect loop?)"), {"n": max_redirects})
     except httpx.HTTPError as error:
-        return SourceFailure(url, N_("cannot download it: {error}"), {"error": f"{type(error).__name__} {error}"})
+        log.info("download of a source failed: %r", error)  # the log masks secrets; the reply says it plainly
+        return SourceFailure(url, download_failure(error))
     return [InputFile(_name(url, content_type), b"".join(chunks))]
+
+
+def download_failure(error: BaseException) -> str:
+    """Why a download failed, in the bot's words (marked for translation): never the exception's text."""
+    if isinstance(error, httpx.ConnectError):
+        return N_("the download failed: the server did not answer")
+    if isinstance(error, httpx.TooManyRedirects):
+        return N_("the download failed: too many redirects")
+    if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return N_("the download failed: the server broke off the connection")
+    if isinstance(error, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return N_("the download failed: the address is not a valid http(s) URL")
+    return N_("the download failed")
 
 
 def _name(url: str, content_type: str) -> str:
@@ -176,41 +210,68 @@ def record_failure(engine: Engine, *, actor: str, kind: str, sources: list[str],
                                 finished_at=utcnow(), version_before=version, version_after=version))
 
 
-def run_import_logged(engine: Engine, files: list[InputFile], *, actor: str, kind: str, **options: Any
+def run_import_logged(engine: Engine, files: list[InputFile], *, actor: str, kind: str,
+                      request: dict[str, int] | None = None, guard: ShrinkGuard | None = None, **options: Any
                       ) -> ImportReport:
-    """run_import, with refused input recorded too: the importer records the failures of `apply` (a result that
-    is not a valid dataset) but not of files it could not read, which are refused before."""
-    with session_scope(engine) as session:
-        last = session.execute(select(func.max(DataRefresh.id))).scalar() or 0
+    """run_import as one recorded attempt (hold the data lock): its /history line is written before the work
+    and finished after, whatever happens (refused files, a lost database, a crash: interrupted)."""
+    mark_interrupted(engine)
+    line = start_attempt(engine, actor=actor, kind=kind, sources=[f.name for f in files], request=request)
+    return _import_in_attempt(engine, line, files, actor=actor, kind=kind, guard=guard, **options)
+
+
+def _import_in_attempt(engine: Engine, line: int, files: list[InputFile], *, actor: str, kind: str,
+                       guard: ShrinkGuard | None, **options: Any) -> ImportReport:
     try:
-        return run_import(engine, files, actor=actor, kind=kind, **options)
-    except DataError as error:
-        with session_scope(engine) as session:
-            logged = session.execute(select(col(DataRefresh.id)).where(col(DataRefresh.id) > last)
-                                     .where(col(DataRefresh.actor) == actor)
-                                     .where(col(DataRefresh.outcome) == "failed")).first()
-        if logged is None:
-            record_failure(engine, actor=actor, kind=kind, sources=[f.name for f in files], error=str(error))
+        with in_attempt(line), guarded(guard or ShrinkGuard(allow=True)):
+            report = run_import(engine, files, actor=actor, kind=kind, **options)
+    except BaseException as error:
+        finish_attempt(engine, line, "failed", failure_text(error))
         raise
+    finish_attempt(engine, line, "unchanged")  # when run_import found nothing to change (else apply wrote it)
+    return report
 
 
 async def refresh(engine: Engine, sources: list[str], *, actor: str, partial: bool = False, timeout: float = 20.0,
                   max_bytes: int, max_redirects: int = MAX_REDIRECTS,
-                  transport: httpx.AsyncBaseTransport | None = None) -> RefreshOutcome:
-    """Fetch and import (see the module doc). Raises datalock.Busy when another data change is running, and
-    DataError (nothing applied, failure recorded by the import) when a fetched file is refused."""
+                  transport: httpx.AsyncBaseTransport | None = None, guard: ShrinkGuard | None = None,
+                  request: dict[str, int] | None = None, expect_version: int | None = None,
+                  on_rerun: Callable[[], Awaitable[None]] | None = None) -> RefreshOutcome:
+    """Fetch and import (see the module doc). Raises datalock.Busy when another data change is running,
+    DataError (nothing applied, failure recorded) when a fetched file is refused, and
+    bot.dataset.load.ShrinkRefused when it would remove too much (`guard`). `request` identifies the message
+    that asked for it ({"chat": ..., "message": ...}); `on_rerun` is awaited when a crashed process was running
+    that same request. With `expect_version`, nothing is done unless the data is still at that version."""
     lock = datalock.exclusive(engine)
     await asyncio.to_thread(lock.__enter__)
     try:
-        fetched = await fetch_sources(sources, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
-                                      transport=transport)
+        interrupted = await asyncio.to_thread(mark_interrupted, engine)
+        if request and on_rerun is not None and any(
+                line.kind == "refresh" and line.actor == actor
+                and all(line.counts.get(k) == v for k, v in request.items()) for line in interrupted):
+            await on_rerun()
+        if expect_version is not None and await asyncio.to_thread(_version, engine) != expect_version:
+            return RefreshOutcome(sources, [], None, partial, stale=True)
+        line = await asyncio.to_thread(start_attempt, engine, actor=actor, kind="refresh", sources=sources,
+                                       request=request)
+        try:
+            fetched = await fetch_sources(sources, timeout=timeout, max_bytes=max_bytes,
+                                          max_redirects=max_redirects, transport=transport)
+        except BaseException as error:
+            await asyncio.to_thread(finish_attempt, engine, line, "failed", failure_text(error))
+            raise
         if not fetched.files or (fetched.failures and not partial):
             failures = fetched.failures or [SourceFailure(", ".join(sources), N_("no file to import"))]
-            await asyncio.to_thread(record_failure, engine, actor=actor, kind="refresh", sources=sources,
-                                    error="; ".join(str(f) for f in failures))
+            await asyncio.to_thread(finish_attempt, engine, line, "failed", "; ".join(str(f) for f in failures))
             return RefreshOutcome(sources, failures, None, partial)
-        report = await asyncio.to_thread(run_import_logged, engine, fetched.files, actor=actor, kind="refresh",
-                                         partial=partial, replace=not partial, max_bytes=max_bytes)
+        report = await asyncio.to_thread(_import_in_attempt, engine, line, fetched.files, actor=actor,
+                                         kind="refresh", guard=None if partial else guard, partial=partial,
+                                         replace=not partial, max_bytes=max_bytes)
         return RefreshOutcome(sources, fetched.failures, report, partial)
     finally:
         await asyncio.to_thread(lock.__exit__, None, None, None)
+
+
+def _version(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return current_version(session)
