@@ -127,3 +127,25 @@ def test_how_many_of_something_else_than_commitments_is_a_figure_of_a_text(assis
 def test_a_footnote_reference_is_never_quoted(assistant: Assistant) -> None:
     answer = ask(assistant, "how many hackathons were organised by Etalab for FR0038?")
     assert "http" not in answer.text.split("Source")[0] and "communication with" not in answer.text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what did the IRM conclude about FR0038?", "one more year"),
+    ("FR0038 : que dit le rapport de fin de mandat de l'IRM ?", "une annee supplementaire"),
+])
+def test_what_the_irm_concluded_is_its_summary(assistant: Assistant, question: str, expected: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == ("irm_reports", "FR0038")
+    assert expected in answer.text.lower().replace("é", "e"), answer.text
+
+
+def test_a_facet_asked_in_a_follow_up_is_about_the_conversations_commitment(assistant: Assistant) -> None:
+    first = ask(assistant, "tell me about FR0015")
+    answer = assistant.answer("what's its budget?", context=first.context)
+    assert (answer.intent, answer.commitment) == ("unknown", "FR0015") and "budget" in answer.text
+
+
+def test_the_last_milestone_after_the_list(assistant: Assistant) -> None:
+    first = ask(assistant, "jalons de FR0038")
+    answer = assistant.answer("le dernier est-il réalisé ?", context=first.context)
+    assert (answer.intent, answer.commitment, answer.milestone) == ("milestone_status", "FR0038", "9.3")

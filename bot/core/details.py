@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bot.core.entities import expand_synonyms
 from bot.core.index import Index
 from bot.core.lexicon import detail_words, lexicon
-from bot.core.passages import MIN_COVERAGE, Passage, best_passage, next_steps, passage_stems, stems_of
+from bot.core.passages import MIN_COVERAGE, Passage, best_passage, irm_findings, next_steps, passage_stems, stems_of
 from bot.core.text import features_of_word, tokens
 
 # How sure a quoted sentence must be to replace the answer of a field that a cue asked for.
@@ -76,6 +76,9 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
     advice = next_steps(c, lang)
     if not missing and advice is not None and _phrases_in(question_words, words.irm_advice):
         return Detail("irm_advice", passage=advice)
+    findings = irm_findings(c, lang)
+    if not missing and findings is not None and _phrases_in(question_words, words.irm_findings):
+        return Detail("irm_advice", passage=findings)
     if about_milestones and not missing:
         return None
     figure_words = {w for p in words.figure for w in p}

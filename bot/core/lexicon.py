@@ -336,6 +336,7 @@ class DetailsFile(_NluFile):
 
     missing_facets: PerLanguagePhrases
     irm_advice: PerLanguagePhrases
+    irm_findings: PerLanguagePhrases
     figure: PerLanguagePhrases
     filler: PerLanguagePhrases
 
@@ -344,14 +345,15 @@ class DetailsFile(_NluFile):
 class DetailWords:
     missing_facets: frozenset[tuple[str, ...]]
     irm_advice: frozenset[tuple[str, ...]]
+    irm_findings: frozenset[tuple[str, ...]]
     figure: frozenset[tuple[str, ...]]
     filler: frozenset[str]
 
     @functools.cached_property
     def every_word(self) -> frozenset[str]:
         """Real words, never corrected as typos ("recommande" is no typo of "commande")."""
-        return self.filler | frozenset(w for group in (self.missing_facets, self.irm_advice, self.figure)
-                                       for p in group for w in p)
+        groups = (self.missing_facets, self.irm_advice, self.irm_findings, self.figure)
+        return self.filler | frozenset(w for group in groups for p in group for w in p)
 
 
 @functools.cache
@@ -359,4 +361,5 @@ def detail_words() -> DetailWords:
     """The bundled words of detail questions, read once."""
     spec = read_nlu_file(NLU_DIR / "details.json", DetailsFile)
     return DetailWords(missing_facets=spec.missing_facets.phrases(), irm_advice=spec.irm_advice.phrases(),
-                       figure=spec.figure.phrases(), filler=frozenset(w for p in spec.filler.phrases() for w in p))
+                       irm_findings=spec.irm_findings.phrases(), figure=spec.figure.phrases(),
+                       filler=frozenset(w for p in spec.filler.phrases() for w in p))

@@ -144,11 +144,20 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
 
 def next_steps(c: Commitment, lang: str) -> Passage | None:
     """What the IRM recommended (its next steps), in the reader's language when it wrote them in it."""
-    texts = c.irm.midterm_next_steps or {}
+    return _opening(c.irm.midterm_next_steps or {}, "midterm_next_steps", lang)
+
+
+def irm_findings(c: Commitment, lang: str) -> Passage | None:
+    """What the IRM concluded: the opening of its end-of-term summary, else of its mid-term one."""
+    return (_opening(c.irm.end_summary or {}, "end_summary", lang)
+            or _opening(c.irm.midterm_summary or {}, "midterm_summary", lang))
+
+
+def _opening(texts: dict[str, str], field: str, lang: str) -> Passage | None:
+    """The first sentences of an IRM text (headings and references skipped), in the reader's language if written."""
     for text_lang in dict.fromkeys((lang, *texts)):
         text = (texts.get(text_lang) or "").strip()
         if text:
-            sentences = _sentences(text)
-            return Passage(" ".join(sentences[:3]) if sentences else text, text_lang, "midterm_next_steps", None,
-                           True, 1.0)
+            sentences = [s for s in _sentences(text) if not _REFERENCE.search(s) and len(s.split()) > 4]
+            return Passage(" ".join(sentences[:3]) if sentences else text, text_lang, field, None, True, 1.0)
     return None

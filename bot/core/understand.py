@@ -155,8 +155,11 @@ def _milestone_choice(found: Entities, context: Context, index: Index) -> bool:
     if context.intent != "milestones" or not context.commitment or context.commitment not in index.commitments \
             or found.milestone or found.milestone_position or len(found.words) > 5:
         return False
-    ordinals = lexicon().ordinals
+    ordinals, latest = lexicon().ordinals, lexicon().latest_words
     for word in found.words:
+        if word in latest:  # "le dernier est-il réalisé ?": the last milestone
+            found.milestone_position = len(index.commitments[context.commitment].milestones)
+            return found.milestone_position > 0
         n = int(word) if word.isdigit() and len(word) <= 2 else ordinals.get(word)
         if n:
             found.milestone_position = n
@@ -247,6 +250,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     intent = _choose_intent(scores, found, has_topic) or _same_question_again(found, words, context)
     result = Understanding(intent=intent or "unknown", lang_words=found.words, entities=found, content=words,
                            plans=plans, question=question)
+    if _facet_of_the_last_commitment(index, found, context, result):
+        return result  # "what's its budget?" after FR0015: FR0015's budget, which the data does not have
     plural = bool(_PLURAL.intersection(found.words))
     if intent is None and not found.commitment_ids and plural and has_topic and not found.number:
         intent = result.intent = "search"  # plural "commitments" with a topic: a list, not one title
@@ -294,11 +299,12 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         strong = [m for m in matches if m.coverage >= STRONG_TITLE]
         if len(strong) > 1 and intent:
             strong = _pick_by_field(index, strong, intent)
-        in_full = {m.commitment for m in strong if m.coverage >= 0.99}
+        in_full = {index.commitments[m.commitment].member for m in strong if m.coverage >= 0.99}
         if intent is None and len(in_full) >= 2 and not found.members and not plans \
                 and not _SINGULAR.intersection(found.words) and not scores.get("commitment_overview"):
-            # "open science", "whistleblowers": a topic that several commitments carry in their names is a list
-            # of them, not one picked for a slightly better score, nor a choice to make between them.
+            # "open science", "lobbying": a topic that commitments of several members carry in their names is a
+            # list of them, not one picked for a slightly better score; titles of one member that differ by a word
+            # ("zorblax registry") stay a choice to make.
             intent, strong, matches = "search", [], []
         if strong:
             best = strong[0]
@@ -490,4 +496,21 @@ def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) 
         and not (lex.commitment_words | _PLURAL).intersection(found.words) \
         and not (lex.filters.narrowing_words - lex.stopwords).intersection(found.words) \
         and not lex.filters.share_words.intersection(found.words)
+
+
+SHORT_FOLLOW_UP = 6  # words: "et combien ça coûte ?", "what's its budget?"
+
+
+def _facet_of_the_last_commitment(index: Index, found: Entities, context: Context, result: Understanding) -> bool:
+    """A short question that names nothing of its own and asks a facet the data lacks is about the conversation's
+    commitment, not a topic search ("budget" is also a topic of commitments)."""
+    if not context.commitment or context.commitment not in index.commitments or found.commitment_ids \
+            or found.members or found.plan_named or len(found.words) > SHORT_FOLLOW_UP:
+        return False
+    missing = missing_facets(found.words)
+    if not missing:
+        return False
+    result.intent, result.commitment, result.from_context = "unknown", context.commitment, True
+    result.detail, result.confidence = Detail("missing_facet", missing), 0.3
+    return True
 

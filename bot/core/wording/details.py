@@ -4,7 +4,7 @@ or of the IRM's, the IRM's next steps, or plainly what the data does not have, w
 from __future__ import annotations
 
 from bot.core.index import Index
-from bot.core.passages import Passage, best_passage, next_steps
+from bot.core.passages import Passage, best_passage, irm_findings, next_steps
 from bot.core.records import Commitment
 from bot.core.understand import Understanding
 from bot.core.wording import Renderer, commitment, conversation, irm
@@ -22,6 +22,8 @@ def _where(draft: Draft, p: Passage) -> str:
     t = draft.t
     if p.field == "midterm_next_steps":
         return t._("The IRM recommended (next steps of its report):")
+    if p.field == "end_summary" and p.score >= 1.0:
+        return t._("The IRM concluded at the end of the action plan:")
     if p.from_irm and p.milestone:
         return t._("The IRM on milestone {number}:", number=p.milestone)
     if p.from_irm:
@@ -45,6 +47,8 @@ def _in_reader_language(draft: Draft, c: Commitment, u: Understanding, chosen: P
     the answer's language)."""
     if chosen.field == "midterm_next_steps":
         return next_steps(c, draft.lang) or chosen
+    if chosen.field in ("end_summary", "midterm_summary") and u.detail is not None and u.detail.kind == "irm_advice":
+        return irm_findings(c, draft.lang) or chosen
     if u.detail is None:
         return chosen
     again = best_passage(c, u.detail.words, lang=draft.lang, prefer_irm=chosen.from_irm,
