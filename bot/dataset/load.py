@@ -15,6 +15,7 @@ pass them on):
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 Mode = Literal["replace", "merge"]
 KEEP_SNAPSHOTS = 10  # older refreshes keep their log line but not the data they replaced
 _Record = TypeVar("_Record")
+_Value = TypeVar("_Value")
 SHOWN_REMOVED = 10  # ids of commitments that would go, quoted by ShrinkRefused
 
 
@@ -74,13 +76,18 @@ _ATTEMPT: ContextVar[int | None] = ContextVar("data_attempt", default=None)
 
 
 @contextmanager
-def guarded(guard: ShrinkGuard) -> Iterator[ShrinkGuard]:
-    """Every `apply` in this block (this thread or task) is checked against `guard`."""
-    token = _GUARD.set(guard)
+def _bound(var: ContextVar[_Value | None], value: _Value) -> Iterator[_Value]:
+    """`var` holds `value` in this block (this thread or task), and what it held before afterwards."""
+    token = var.set(value)
     try:
-        yield guard
+        yield value
     finally:
-        _GUARD.reset(token)
+        var.reset(token)
+
+
+def guarded(guard: ShrinkGuard) -> contextlib.AbstractContextManager[ShrinkGuard]:
+    """Every `apply` in this block (this thread or task) is checked against `guard`."""
+    return _bound(_GUARD, guard)
 
 
 def _check_shrink(before: Dataset, after: Dataset, diff: DatasetDiff, version: int) -> None:
@@ -120,14 +127,9 @@ def start_attempt(engine: Engine, *, actor: str, kind: str, sources: list[str],
         return line.id
 
 
-@contextmanager
-def in_attempt(line_id: int) -> Iterator[int]:
+def in_attempt(line_id: int) -> contextlib.AbstractContextManager[int]:
     """`apply` in this block writes its outcome on the line `line_id` instead of a new one."""
-    token = _ATTEMPT.set(line_id)
-    try:
-        yield line_id
-    finally:
-        _ATTEMPT.reset(token)
+    return _bound(_ATTEMPT, line_id)
 
 
 @contextmanager
