@@ -29,7 +29,7 @@ from bot.core.facts import IRM_STATES, completion_level, is_assessed
 from bot.core.index import Index, plan_years
 from bot.core.lexicon import detail_words, lexicon
 from bot.core.records import Commitment
-from bot.core.search import about
+from bot.core.search import about, in_titles
 from bot.core.text import tokens
 from bot.core.understand import Understanding
 
@@ -117,6 +117,7 @@ class _Phrases:
     at_least: frozenset[tuple[str, ...]]
     share: frozenset[tuple[str, ...]]
     area_cues: frozenset[tuple[str, ...]]
+    topic_cues: frozenset[tuple[str, ...]]
     filler: frozenset[str]
     lead: frozenset[tuple[str, ...]]
     support: frozenset[tuple[str, ...]]
@@ -166,6 +167,7 @@ def _phrases() -> _Phrases:
     return _Phrases(
         table=table, cues={name: group(texts) for name, texts in spec.cues.items()}, negation=group(spec.negation),
         at_least=group(spec.at_least), share=group(spec.share), area_cues=group(spec.area_cues),
+        topic_cues=group(spec.topic_cues),
         filler=frozenset(w for texts in spec.filler.values() for t in texts for w in tokens(t)) | detail_words().filler,
         lead=group(spec.lead_words), support=group(spec.support_words), lead_verbs=frozenset(spec.lead_verbs),
         equivalents=equivalents)
@@ -222,6 +224,22 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
                     and not any(o.field == c.field and o is not c and set(c.values) < set(o.values)
                                 and o.negated == c.negated for o in f.conditions)]
     f.conditions = _complements(f.conditions)
+    # A field named without a value ("pertinents", "have early results", "non pertinents") still filters: it is
+    # never dropped silently.
+    # Not when the IRM's review of a field is asked ("pending IRM review for early results": the cue names the field
+    # reviewed), nor for a cue that typo correction made ("relèvent du domaine" is no "relevant").
+    typed_words = set(typed)
+    reviewed = any(c.field == "review" for c in f.conditions)
+    for name, is_present in present.items():
+        spans = _find(words, p.cues[name], set(found.consumed)) if is_present else []
+        if (spans and not reviewed and name != "review" and not any(c.field == name for c in f.conditions)
+                and all(w in typed_words for w in words[spans[0][0]:spans[0][1]])):
+            start = spans[0][0]
+            bare = _bare_condition(name, _negated(words, start, p, taken))
+            if bare is None:
+                f.unaccounted.append(words[start])
+            else:
+                f.conditions.append(bare)
     f.share = bool(_find(words, p.share, set(found.consumed)))
     for cues in (*p.cues.values(), p.negation, p.at_least, p.share):
         _find(words, cues, taken)  # field cues, negations, thresholds and share words filter nothing by themselves
@@ -242,7 +260,10 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
             and (w not in p.filler or i in area_positions)]
     if index is not None:
         _members_and_plans(index, u, f)
-        known = [w for w in left if about(index, [w], []).any()]
+        # A word found only deep in some texts ("time" in "completed on time") is no topic unless the question
+        # introduces it as one ("about", "concernant"): it names a title or a policy area, or it is unaccounted.
+        cued = bool(_find(words, p.topic_cues, set()))
+        known = [w for w in left if about(index, [w], []).any() and (cued or in_titles(index, w))]
         f.unaccounted = [w for w in dict.fromkeys(left) if w not in known and not _names_an_area(w, found)]
         f.topic = [w for w in left if w in known or _names_an_area(w, found)]
         if f.topic and not f.unaccounted and not about(index, f.topic, f.topic_areas).any():
@@ -263,6 +284,17 @@ def _choose_field(options: list[tuple[str, str, bool]], present: dict[str, bool]
         return min(cued, key=lambda o: (not present.get(o[0]), _DEFAULT_ORDER.index(o[0])))
     bare = [(n, k) for n, k, _ in options if n in _WITHOUT_CUE]
     return min(bare, key=lambda o: _DEFAULT_ORDER.index(o[0])) if bare else None
+
+
+def _bare_condition(name: str, negated: bool) -> Condition | None:
+    """The filter of a field named without a value: any rating of it ("with an ambition rating"), relevant to
+    some value ("pertinents"), "yes" for a yes/no field; negated, the field's own negative value ("non
+    pertinents": not relevant; "not starred": no), and None when it has none ("no ambition" is no level)."""
+    levels = [k for k in vocabulary().keys(FIELDS[name]) if k not in IRM_STATES]
+    negative = [k for k in levels if k in ("no", "not_relevant")]
+    if negated:
+        return Condition(name, tuple(negative)) if negative else None
+    return Condition(name, tuple(k for k in levels if k not in negative))
 
 
 def _negated(words: list[str], start: int, p: _Phrases, taken: set[int]) -> bool:
@@ -558,6 +590,13 @@ def _names_matching(index_id: int, phrase: str, names: tuple[str, ...]) -> froze
 
 
 _INSTITUTIONS: dict[tuple[int, bool], tuple[Index, dict[str, np.ndarray]]] = {}
+
+
+def unknown_institutions(index: Index, f: Filters) -> list[str]:
+    """The institutions the question names (as typed) that lead or support no commitment of the data at all: a
+    count of them would be a confident 0 about something the data does not know."""
+    return [phrase for phrase in (f.lead, f.support) if phrase
+            and not (_institution_mask(index, phrase, lead=True) | _institution_mask(index, phrase, lead=False)).any()]
 
 
 def _institution_mask(index: Index, phrase: str, *, lead: bool) -> np.ndarray:

@@ -13,16 +13,32 @@ asked ("who leads"), filler ("could you tell me"), and what is left. What is lef
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from bot.core.entities import expand_synonyms
 from bot.core.index import Index
 from bot.core.lexicon import detail_words, lexicon
-from bot.core.passages import MIN_COVERAGE, Passage, best_passage, irm_findings, next_steps, passage_stems, stems_of
+from bot.core.passages import (
+    MIN_COVERAGE,
+    Passage,
+    answers_figure,
+    best_passage,
+    commitment_stems,
+    irm_findings,
+    next_steps,
+    passage_stems,
+    stems_of,
+    units_of,
+)
+from bot.core.records import Commitment
 from bot.core.text import features_of_word, tokens
 
 # How sure a quoted sentence must be to replace the answer of a field that a cue asked for.
 OVERRIDES_A_FIELD = 0.75
+# Or this sure, when it holds at least HOLDS_ENOUGH things asked beyond the field.
+MIN_SCORE_TO_OVERRIDE = 0.45
+HOLDS_ENOUGH = 2
 
 
 @dataclass
@@ -47,6 +63,41 @@ def _phrases_in(words: list[str], phrases: frozenset[tuple[str, ...]]) -> list[s
 def missing_facets(question_words: list[str]) -> list[str]:
     """The facets the question asks for that the data has no field for ("budget", "phone")."""
     return _phrases_in(question_words, detail_words().missing_facets)
+
+
+def _held(c: Commitment, passage: Passage, left: list[str], lang: str) -> tuple[int, int]:
+    """(how many of the telling things asked the sentence holds, how many there are). The things asked are the
+    words beyond the commitment's name, an abbreviation and the word written next to it as one ("EIG
+    entrepreneurs"). A word that none of the commitment's texts has tells that part of the question goes
+    unanswered, unless the texts are all in another language than the question's (then it may just be
+    untranslated: "prévoit" asked of an English-only commitment)."""
+    stems = passage_stems(passage)
+    everywhere, langs = commitment_stems(c)
+    units = _merged(units_of(list(dict.fromkeys(left))))
+    telling = [u for u in units if lang in langs or any(stems_of(w) & everywhere for w in u)]
+    return sum(1 for unit in telling if any(stems_of(w) & stems for w in unit)), len(telling)
+
+
+def _answers(held: int, telling: int, passage: Passage, figure: bool) -> bool:
+    """Whether a sentence answers what was asked beyond the commitment's name: it holds at least half of the
+    telling things asked (a sentence that only repeats the name, or shares one word of three, answers nothing
+    asked); for "how many", more than half, and a figure: a figure of another population is a wrong number."""
+    if figure:
+        return 2 * held > telling and answers_figure(passage)
+    return held >= max(1, math.ceil(telling / 2))
+
+
+def _merged(units: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Units sharing a stem made one: an abbreviation's expansion and the word written next to it."""
+    out: list[tuple[str, ...]] = []
+    for unit in units:
+        stems = {features_of_word(w)[0] for w in unit}
+        home = next((i for i, u in enumerate(out) if stems & {features_of_word(w)[0] for w in u}), None)
+        if home is None:
+            out.append(unit)
+        else:
+            out[home] = (*out[home], *unit)
+    return out
 
 
 def _name_stems(index: Index, commitment_id: str) -> set[str]:
@@ -90,8 +141,9 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
     asked = [w for w in content if w not in words.filler and w not in figure_words and not w.isdigit() and len(w) > 2]
     passage = best_passage(c, asked, lang=lang, prefer_irm=asks_irm, numeric=figure,
                            min_coverage=MIN_COVERAGE if cued else 0.0) if left else None
-    if passage is not None and not any(stems_of(w) & passage_stems(passage) for w in left):
-        passage = None  # a sentence that only repeats the commitment's name answers nothing asked
+    held, telling = _held(c, passage, left, lang) if passage is not None else (0, 0)
+    if passage is not None and not _answers(held, telling, passage, figure):
+        passage = None
     if missing:
         # The texts may still speak of it ("the 2020 finance bill"): then they answer; else the data has no such field.
         if passage is not None and any(stems_of(w) & passage_stems(passage) for m in missing for w in m.split()):
@@ -101,8 +153,17 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
         return None
     # A commitment found by words of its name: those words, as the user wrote them ("le laboratoire d'IA de
     # l'État" for "State AI Lab"), are its name, not a detail that could outweigh the field a cue asked for.
-    if passage is not None and (not cued or (passage.score >= OVERRIDES_A_FIELD and not named_by_words)):
+    # A field cue ("which ministry", "start") does not win over a sentence that holds two things or more of what
+    # the question says beyond it ("… will open an innovation lab"): answering the field would ignore them.
+    # Not a sentence of the commitment's own texts when the IRM's word is asked for.
+    overrides = passage is not None and (passage.score >= OVERRIDES_A_FIELD
+                                         or (held >= HOLDS_ENOUGH and passage.score >= MIN_SCORE_TO_OVERRIDE
+                                             and (passage.from_irm or not asks_irm)))
+    if passage is not None and (not cued or (overrides and not named_by_words)):
         return Detail("passage", asked, passage, figure)
     if not cued and passage is None:
-        return Detail("unexplained", left)
+        # Named first: the words none of its texts has ("women" in "how many EIG entrepreneurs were women?").
+        everywhere, _langs = commitment_stems(c)
+        absent = [w for w in left if not stems_of(w) & everywhere]
+        return Detail("unexplained", absent or left)
     return None

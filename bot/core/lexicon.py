@@ -123,6 +123,9 @@ class FilterPhrases(_NluFile):
     at_least: list[str] = []
     share: list[str] = []
     area_cues: list[str] = []
+    # Words that introduce a topic ("about", "concernant"): a word found only deep in some commitment's texts is
+    # a topic when one of these introduces it; otherwise it must name a title or a policy area.
+    topic_cues: list[str] = []
     support_words: list[str] = []
     lead_verbs: list[str] = []
     filler: dict[str, list[str]] = {}
@@ -232,7 +235,8 @@ class Lexicon:
 
     def alternatives(self, word: str) -> tuple[str, ...]:
         """The word and its equivalents in the other language."""
-        return (word, *self.translations.get(word, ()))
+        found = self.translations.get(word) or (self.translations.get(word[:-1], ()) if word[-1:] in "sx" else ())
+        return (word, *found)  # a plural the glossary does not list ("electorales") as its singular
 
     @functools.cached_property
     def trigger_words(self) -> frozenset[str]:

@@ -32,6 +32,9 @@ _REFERENCE = re.compile(r"https?://|www\.|\baccessed\b|\bconsult[ée]\b|communic
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-Ý0-9«“\"(])|\n\s*\n|\n(?=\s*[-•*–] )")
 
 
+_LONGEST_HEADING = 200
+
+
 @dataclass(frozen=True)
 class Passage:
     text: str  # one or two sentences, as written
@@ -43,7 +46,25 @@ class Passage:
 
 
 def _sentences(text: str) -> list[str]:
-    return [" ".join(s.split()) for s in _SENTENCE.split(text) if len(s.strip()) > 20]
+    """The sentences of a text; one that announces a list ("The Ministry pledges to:") is kept with its first item,
+    since alone it says nothing."""
+    out: list[str] = []
+    pending = ""
+    for piece in _SENTENCE.split(text):
+        piece = " ".join(piece.split())
+        if pending:
+            piece = f"{pending} {piece}".strip()
+        pending = piece if piece.endswith(":") and len(piece) < _LONGEST_HEADING else ""
+        if not pending and len(piece) > 20:
+            out.append(piece)
+    if len(pending) > 20:
+        out.append(pending)
+    return out
+
+
+def answers_figure(p: Passage) -> bool:
+    """Whether the passage can answer "how many": it has a figure."""
+    return bool(_NUMBER.search(p.text))
 
 
 def _texts(c: Commitment) -> list[tuple[str, str, str | None, bool, str]]:
@@ -63,6 +84,17 @@ def _texts(c: Commitment) -> list[tuple[str, str, str | None, bool, str]]:
     return out
 
 
+def commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
+    """(the stems of every word of the commitment's texts, abbreviations expanded; the languages they are in)."""
+    stems: set[str] = set()
+    langs: set[str] = set()
+    for *_, lang, _milestone, _irm, text in ((None, *t) for t in _texts(c)):
+        langs.add(lang)
+        words = tokens(text)
+        stems.update(features_of_word(t)[0] for t in (*words, *expand_synonyms(words)))
+    return stems, langs
+
+
 def passage_stems(p: Passage) -> set[str]:
     """The stems of a passage's words, abbreviations expanded."""
     return {features_of_word(t)[0] for t in (*tokens(p.text), *expand_synonyms(tokens(p.text)))}
@@ -73,7 +105,7 @@ def stems_of(word: str) -> set[str]:
     return {features_of_word(a)[0] for a in lexicon().alternatives(word)}
 
 
-def _units(words: list[str]) -> list[tuple[str, ...]]:
+def units_of(words: list[str]) -> list[tuple[str, ...]]:
     """The asked words as units of meaning: the words an abbreviation was expanded to ("EIG" → "entrepreneur
     interet general") are one unit, so that one abbreviation does not weigh as three words."""
     remaining = list(words)
@@ -94,7 +126,7 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
     """The sentence that best holds the asked words, or None when no sentence holds enough of them.
     numeric: the question asks for a figure ("how many", "combien"): sentences with a number come first."""
     stopwords = lexicon().stopwords
-    asked = _units([w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords])
+    asked = units_of([w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords])
     if not asked:
         return None
     candidates = []

@@ -75,5 +75,10 @@ def rank(index: Index, words: list[str], *, areas: list[str] | None = None, memb
     return [(index.ids[i], float(scores[i])) for i in order]
 
 
+def in_titles(index: Index, word: str) -> bool:
+    """Whether some commitment's title (or one-line description) has the word, or its equivalent."""
+    return bool((index.names.scores(features(list(lexicon().alternatives(word)))) > 0).any())
+
+
 def topic_ids(index: Index, words: list[str]) -> set[str]:
     return {cid for cid, _ in rank(index, words)}

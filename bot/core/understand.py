@@ -10,6 +10,7 @@ from bot.core.entities import Entities, expand_synonyms, extract, plans_matching
 from bot.core.facts import IRM_STATES
 from bot.core.index import Index
 from bot.core.intents import IntentScores, score
+from bot.core.language import detect
 from bot.core.lexicon import lexicon
 from bot.core.records import Commitment
 from bot.core.search import rank
@@ -469,7 +470,8 @@ def _beyond_the_field(index: Index, cid: str, found: Entities, words: list[str],
     """The intent once every word of a question about one commitment is accounted for (bot.core.details)."""
     asks_irm = intent == "irm_reports" or bool(_IRM_WORDS.intersection(found.words))
     about_milestones = intent in ("milestone_status", "milestones") or bool(found.milestone or found.milestone_position)
-    detail = read_detail(index, cid, found.words, words, lang="en", cued=cued, asks_irm=asks_irm,
+    lang = detect(result.question, found.words) or "en"  # the question's own: its words are looked for in texts
+    detail = read_detail(index, cid, found.words, words, lang=lang, cued=cued, asks_irm=asks_irm,
                          about_milestones=about_milestones,
                          named_by_words=not found.commitment_ids and not result.from_context)
     if detail is None:

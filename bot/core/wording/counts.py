@@ -37,6 +37,13 @@ def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None
     if f.unaccounted:
         _cannot_filter(draft, u, f)
         return
+    unknown = aggregates.unknown_institutions(index, f)
+    if unknown:
+        names = t.join([t._("“{word}”", word=w) for w in unknown])
+        draft.add(t._("No commitment in my data is led or supported by an institution named {names}, so I give no "
+                      "count for it. Ask “who leads FR0038?” to see how institutions are named.", names=names))
+        u.confidence = 0.3
+        return
     only_topic = (f.topic or f.topic_areas) and not (f.members or f.plans or f.policy_areas or f.conditions
                                                        or f.lead or f.support or f.share)
     if only_topic and not _asks_a_number(u):  # "which commitments are about X": the search's list, the same set
@@ -123,12 +130,11 @@ def _cannot_filter(draft: Draft, u: Understanding, f: aggregates.Filters) -> Non
     """Words that are no filter and no topic found in any commitment: no number that would ignore them."""
     t = draft.t
     words = t.join([t._("“{word}”", word=w) for w in _typed(u.question, f.unaccounted)])
-    draft.add(t._("I cannot count by {words}: it is no filter I know, and no commitment's text has it.",
-                  words=words))
+    draft.add(t._("I cannot count by {words}: it is no filter I know, and no commitment is about it (in its title "
+                  "or policy areas).", words=words))
     draft.add(t._("I can count and list commitments by member, action plan, policy area, lead or support "
                   "institution, status (active or inactive), the IRM's completion, ambition, potential impact, "
-                  "verifiability, relevance to OGP values, early results and stars, and by topic (words of their "
-                  "texts)."))
+                  "verifiability, relevance to OGP values, early results and stars, and by topic (“about …”)."))
     u.confidence = 0.3
 
 
@@ -378,6 +384,14 @@ def _criteria(draft: Draft, f: aggregates.Filters, count: int) -> list[Criterion
                            value=value),
                 t._("have early results rated {value}", value=value),
                 t._("does not have early results rated {value}", value=value)))
+        elif c.field == "relevance" and not c.negated and c.values == ("not_relevant",):
+            criteria.append(Criterion(
+                t.ngettext("is relevant to no OGP value", "are relevant to no OGP value", count),
+                t._("are relevant to no OGP value"), t._("is relevant to an OGP value")))
+        elif c.field == "relevance" and not c.negated and "not_relevant" not in c.values and len(c.values) > 2:
+            criteria.append(Criterion(
+                t.ngettext("is relevant to at least one OGP value", "are relevant to at least one OGP value", count),
+                t._("are relevant to at least one OGP value"), t._("is relevant to no OGP value")))
         elif c.field == "relevance" and not c.negated:
             value = values(kind, c.values)
             criteria.append(Criterion(
