@@ -14,6 +14,7 @@ BENCHMARKS = {
     "core": "question latency on the bundled data and on 10,000 synthetic commitments (one core)",
     "importer": "OGP pages parsed per second",
     "e2e": "updates per second through the real Application and the fake Bot API",
+    "surge": "1,000 users asking at once through a fake Bot API enforcing per-chat limits: reply latency, 429s",
     "hostile": "the core's time per answer on hostile input (control characters, bidi marks, 10,000-char words)",
     "scale": "10k-commitment import, cold start and memory on SQLite and PostgreSQL",
     "replicas": "two webhook replicas on one PostgreSQL: updates per second",

@@ -69,17 +69,14 @@ def _free_port() -> int:
 
 
 def replica() -> int:
-    """`ogp-bot run` in webhook mode (settings from the environment), without Telegram's overall cap."""
-    from telegram.ext import AIORateLimiter
-
+    """`ogp-bot run` in webhook mode (settings from the environment): replies are paced per chat only, so the
+    figures are the replicas' own."""
     from bot.common.config import load_settings
-    from bot.telegram.app import build_application, webhook_options
+    from bot.telegram.app import run_bot
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    application = build_application(settings, rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0))
-    application.run_webhook(**webhook_options(settings))
-    return 0
+    return run_bot(settings)
 
 
 class Replica:

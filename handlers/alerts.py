@@ -1,5 +1,6 @@
 """Sending followers' alerts (planned and queued by bot.services.alerts) through the Application's bot, so through its
-rate limiter (about 30 messages/s overall), and at most one message per second to any one chat.
+rate limiter: each chat's own pace (bot.botapi.pacing.ChatPacer, about one message a second), and, alerts being bulk
+sends, the overall limit ALERTS_MAX_PER_SECOND that replies to users do not have (`ChatPacer.bulk`).
 
 A pass runs right after an admin's data change here (`kick`), and every ALERT_CHECK_SECONDS from the job queue:
 that catches changes made by another replica or the CLI, digests that fell due, alerts whose send failed, and
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +19,7 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.botapi.pacing import ChatPacer
 from bot.services import alerts
 from bot.storage.models import utcnow
 from handlers import callbackdata
@@ -27,8 +28,7 @@ from handlers.services import BotApplication, Services, blocking
 
 log = logging.getLogger(__name__)
 ALERT_CHECK_SECONDS = 60.0
-PER_CHAT_SECONDS = 1.0  # Telegram allows about one message per second to one chat
-SEND_CONCURRENCY = 20
+SEND_CONCURRENCY = 20  # sends in flight at once (the pacer spaces them; this bounds tasks and database turns)
 BATCH = 500  # alerts claimed at a time
 
 
@@ -40,7 +40,6 @@ class Alerts:
     send_timeout: float | None = None  # None: the bot's own read timeout
     passes: int = 0  # completed passes, for tests and /stats
     _turn: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _last_sent: dict[int, float] = field(default_factory=dict)
 
     async def deliver(self, application: BotApplication) -> dict[str, int]:
         """One pass: plan what is due now, then send everything queued. Returns the count of each outcome."""
@@ -68,7 +67,7 @@ class Alerts:
         store = services.store
         buttons = [[(label, await blocking(callbackdata.encode, store, "unfollow", (str(follow_id),), alert.lang))]
                    for follow_id, label in alert.buttons]
-        await self._space(alert.user_id)
+        await _bulk_turn(application)
         timeouts: dict[str, Any] = {"read_timeout": self.send_timeout, "write_timeout": self.send_timeout} \
             if self.send_timeout else {}
         try:
@@ -83,14 +82,14 @@ class Alerts:
         return await blocking(alerts.finish, services.assistant.engine, alert.id, "sent",
                               message_id=message.message_id)
 
-    async def _space(self, chat_id: int) -> None:
-        """Keep to Telegram's pace for one chat (the rate limiter paces the bot as a whole)."""
-        wait = self._last_sent.get(chat_id, 0.0) + PER_CHAT_SECONDS - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self._last_sent[chat_id] = time.monotonic()
-        if len(self._last_sent) > 10_000:
-            self._last_sent.clear()
+
+
+async def _bulk_turn(application: BotApplication) -> None:
+    """A turn of the overall limit of bulk sends; each chat's own pace is the rate limiter's, in send_message.
+    (A bot built with another rate limiter, as some benchmarks do, has no overall limit for alerts.)"""
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, ChatPacer):
+        await limiter.bulk()
 
 
 def _status_after(error: TelegramError) -> str:

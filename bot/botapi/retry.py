@@ -6,8 +6,8 @@ only when Telegram cannot have acted on it, or when acting twice does no harm:
 
 | failure                                                    | Telegram acted? | retried                     |
 | ---------------------------------------------------------- | --------------- | --------------------------- |
-| 429 Too Many Requests                                      | no              | by AIORateLimiter, after    |
-|                                                            |                 | `retry_after` (not here)    |
+| 429 Too Many Requests                                      | no              | by the pacer, after         |
+|                                                            |                 | `retry_after` (pacing.py)   |
 | 500, 502, 503 answered                                     | no              | yes, with back-off          |
 | no connection (refused, connect or pool timeout)           | no: not sent    | yes, with back-off          |
 | connection closed before any answer                        | almost never    | yes, with back-off (*)      |

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     flood_max_messages: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Followers' alerts and digests sent per second at most, all chats together (replies are paced per chat only).
+    alerts_max_per_second: float = Field(default=25.0, gt=0, le=1000)
     # A replacing refresh or import that would remove more than this share of the stored commitments, or leave
     # fewer than REFRESH_MIN_COMMITMENTS, stops and asks an admin to confirm (CLI: --allow-shrink).
     refresh_max_removed_share: float = Field(default=0.10, ge=0, le=1)

@@ -13,7 +13,7 @@ and drops what comes back that was fetched before. Costs and limits:
   offset is confirmed anyway (it is logged), so that new updates keep flowing;
 - back-pressure: the bot fetches more only when fewer than `LOW_WATER` fetched updates wait (python-telegram-bot
   would otherwise pull a whole burst into memory);
-- webhooks are not covered: python-telegram-bot answers Telegram's POST as soon as the update is queued.
+- webhooks do not need the ledger: bot.telegram.webhook answers each POST once its update is handled.
 """
 
 from __future__ import annotations

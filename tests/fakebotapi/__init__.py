@@ -3,6 +3,7 @@
 from .server import (
     ApiError,
     Call,
+    ChatLimits,
     FakeBotApi,
     drop_after_processing,
     drop_connection,
@@ -13,5 +14,5 @@ from .server import (
     slow,
 )
 
-__all__ = ["ApiError", "Call", "FakeBotApi", "drop_after_processing", "drop_connection", "every", "parse_html",
-           "retry_after", "server_error", "slow"]
+__all__ = ["ApiError", "Call", "ChatLimits", "FakeBotApi", "drop_after_processing", "drop_connection", "every",
+           "parse_html", "retry_after", "server_error", "slow"]

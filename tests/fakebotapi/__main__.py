@@ -1,5 +1,6 @@
-"""Run the fake Bot API on its own: `python -m tests.fakebotapi [PORT]` prints "PORT <n>" and serves until
-killed (benchmarks run it in its own process, on another core; see the /_control routes)."""
+"""Run the fake Bot API on its own: `python -m tests.fakebotapi [PORT] [--limits]` prints "PORT <n>" and serves
+until killed (benchmarks run it in its own process, on another core; see the /_control routes). `--limits`
+enforces Telegram's per-chat flood limits (server.ChatLimits)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import sys
 from .server import FakeBotApi
 
 
-async def serve(port: int) -> None:
-    api = await FakeBotApi().start(port=port)
+async def serve(port: int, limits: bool) -> None:
+    api = await FakeBotApi(limits=limits).start(port=port)
     print(f"PORT {api.port}", flush=True)
     await asyncio.Event().wait()
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    arguments = [a for a in sys.argv[1:] if a != "--limits"]
+    asyncio.run(serve(int(arguments[0]) if arguments else 0, "--limits" in sys.argv[1:]))

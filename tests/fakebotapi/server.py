@@ -2,23 +2,39 @@
 
 It speaks the Bot API over HTTP the way python-telegram-bot calls it (form or multipart bodies, JSON
 answers), keeps the state Telegram would keep (pending updates, sent messages, answered queries,
-command menus, webhook, files) and validates like Telegram: text length, HTML entities, callback data
-size, number of inline results, identical edits, blocked users. Every call is recorded so that tests
-can await "the next sendMessage to chat X" instead of sleeping.
+command menus, descriptions, webhook, files) and validates like Telegram: text length, HTML entities,
+callback data size, number of inline results, identical edits, blocked users, per-chat flood limits. Every
+call is recorded so that tests can await "the next sendMessage to chat X" instead of sleeping.
 
 Faults: `api.add_hook(method, hook)` runs `hook(call)` before a method; a hook may return an aiohttp
 response (a 429, a 500, ...) to answer instead of the method, sleep, or close the connection. See
 `retry_after`, `server_error`, `slow` and `drop_connection` for ready-made ones.
+
+Flood limits: messages (`send*` but sendChatAction, copies, forwards) over Telegram's per-chat limits are
+answered 429 with `parameters.retry_after`, as Telegram does: a private chat more than about one a second
+beyond a burst of PRIVATE_BURST, a group (negative id) more than GROUP_MAX within GROUP_SECONDS (ChatLimits).
+On by default, so that every end-to-end test checks the bot keeps to them; `FakeBotApi(limits=False)` or
+`api.limits = None` lifts them, `api.limits = ChatLimits(...)` changes them. The process of benchmarks
+(`python -m tests.fakebotapi`) enforces them only with `--limits` or POST /_control/limits, since bench.e2e
+and bench.load lift the bot's own pacing to measure throughput. `api.too_many_requests` counts the 429s
+sent (hooks' included).
+
+Webhooks: once the bot has set one, updates queued with `push_update` (`send_text`, ...) are POSTed to it,
+as Telegram does, up to MAX_CONNECTIONS at a time; an update is dropped from the queue only when its POST is
+answered 200, so one whose POST failed or was never answered (the bot crashed) is delivered again, after
+REDELIVER_SECONDS, doubling up to REDELIVER_CAP. `deliver(update)` POSTs one update once, outside the queue.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import math
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from html import unescape
@@ -40,6 +56,12 @@ ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "spa
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"<]*\"|'[^'<]*'|[^\s>]+))?)*)\s*>")
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 COMMAND = re.compile(r"^/[a-z0-9_]{1,32}$")
+# Telegram's flood limits per chat, as the fake enforces them when asked (ChatLimits). The burst is one more than
+# the bot's pacer allows (bot.botapi.pacing): network and event-loop jitter may bring two paced messages closer.
+PRIVATE_PER_SECOND, PRIVATE_BURST = 1.0, 4
+GROUP_MAX, GROUP_SECONDS = 20, 59.0  # 20 a minute, less a second of jitter
+MAX_CONNECTIONS = 40  # webhook deliveries in flight at once (Telegram's default max_connections)
+REDELIVER_SECONDS, REDELIVER_CAP = 0.1, 2.0  # a failed webhook delivery is tried again after these (doubling)
 CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
                 "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
 
@@ -100,6 +122,45 @@ def parse_html(text: str) -> str:
     return "".join(visible)
 
 
+def is_message(method: str) -> bool:
+    """Whether a method posts a message in a chat (what Telegram's per-chat limits count)."""
+    return (method.startswith("send") and method != "sendChatAction") or method in {
+        "copyMessage", "copyMessages", "forwardMessage", "forwardMessages"}
+
+
+class ChatLimits:
+    """Telegram's per-chat flood limits: a token bucket per private chat, a sliding window per group. Messages
+    refused do not count."""
+
+    def __init__(self, private_per_second: float = PRIVATE_PER_SECOND, private_burst: int = PRIVATE_BURST,
+                 group_max: int = GROUP_MAX, group_seconds: float = GROUP_SECONDS) -> None:
+        self.private_per_second, self.private_burst = private_per_second, private_burst
+        self.group_max, self.group_seconds = group_max, group_seconds
+        self._buckets: dict[Any, tuple[float, float]] = {}  # chat -> (tokens, when)
+        self._windows: dict[Any, deque[float]] = {}  # group -> times of its accepted messages
+
+    def check(self, chat_id: Any, now: float, *, count: bool = True) -> int | None:
+        """None if a message to `chat_id` may go now (counted, unless `count` is false: the fake counts only the
+        messages it carries out, not those it refuses as bad requests), else the seconds to retry after
+        (Telegram's integer)."""
+        if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0):
+            window = self._windows.setdefault(chat_id, deque())
+            while window and window[0] <= now - self.group_seconds:
+                window.popleft()
+            if len(window) >= self.group_max:
+                return max(1, math.ceil(window[0] + self.group_seconds - now))
+            if count:
+                window.append(now)
+            return None
+        tokens, at = self._buckets.get(chat_id, (float(self.private_burst), now))
+        tokens = min(float(self.private_burst), tokens + (now - at) * self.private_per_second)
+        if tokens < 1:
+            self._buckets[chat_id] = (tokens, now)
+            return max(1, math.ceil((1 - tokens) / self.private_per_second))
+        self._buckets[chat_id] = (tokens - 1 if count else tokens, now)
+        return None
+
+
 @dataclass
 class Call:
     """One request the bot made, with what the fake answered."""
@@ -137,7 +198,8 @@ Hook = Callable[["Call", web.Request], Awaitable[web.StreamResponse | None]]
 
 
 class FakeBotApi:
-    def __init__(self, token: str = "123456:TEST-token", username: str = "ogp_test_bot") -> None:
+    def __init__(self, token: str = "123456:TEST-token", username: str = "ogp_test_bot", *,
+                 limits: bool = True) -> None:
         self.token = token
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "OGP test bot",
                          "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
@@ -147,9 +209,16 @@ class FakeBotApi:
         self.ok_counts: Counter[str] = Counter()  # calls per method that the fake carried out (status 200)
         self.hooks: dict[str, list[Hook]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}  # (description|short_description, language) -> text
         self.webhook: dict[str, Any] = {}
         self.blocked: set[int] = set()
         self.queued_at: dict[int, float] = {}  # update id -> when it was queued (latency measurements)
+        self.delivered_at: dict[int, float] = {}  # update id -> when getUpdates or the webhook first handed it over
+        self.limits: ChatLimits | None = ChatLimits() if limits else None
+        self.too_many_requests = 0  # 429 answers sent, by the limits or by hooks
+        self.webhook_posts: list[tuple[int, int | None]] = []  # (update id, status; None: no answer) per POST
+        self._delivering: set[int] = set()  # update ids whose webhook POST is on its way
+        self._delivery: asyncio.Task[None] | None = None
         self._pending: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -176,6 +245,7 @@ class FakeBotApi:
         app.router.add_post("/_control/actions", self._control_actions)
         app.router.add_post("/_control/faults", self._control_faults)
         app.router.add_delete("/_control/faults", self._control_clear_faults)
+        app.router.add_post("/_control/limits", self._control_limits)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port, backlog=1024)
@@ -186,6 +256,11 @@ class FakeBotApi:
     async def stop(self) -> None:
         self._closing = True
         await self._notify()  # open long polls return at once
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+            self._delivery = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -218,9 +293,14 @@ class FakeBotApi:
         try:
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
+            limits = self.limits if is_message(method) else None
+            if limits is not None and (wait := limits.check(params.get("chat_id"), time.monotonic(), count=False)):
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
             result = handler(params, files)
             if asyncio.iscoroutine(result):
                 result = await result
+            if limits is not None:  # carried out: it counts (message methods do not wait: nothing came between)
+                limits.check(params.get("chat_id"), time.monotonic())
         except ApiError as error:
             call.status, call.error = error.status, error.description
             await self._record(call)
@@ -265,7 +345,8 @@ class FakeBotApi:
 
     async def _control_calls(self, request: web.Request) -> web.StreamResponse:
         """GET ?method=sendMessage&count=N&since=I: once there are N such calls, those after position I, as
-        [method, chat_id, status, at]; queued_at gives when each update was queued (time.monotonic)."""
+        [method, chat_id, status, at]; queued_at gives when each update was queued (time.monotonic), and with
+        delivered=1, delivered_at when each was handed to the bot; too_many_requests, the 429s sent."""
         method, count = request.query["method"], int(request.query.get("count", 0))
         counts = self.ok_counts if request.query.get("ok") else self.counts  # ok=1: count carried-out calls only
         await self.wait_until(lambda: counts[method] >= count, float(request.query.get("timeout", 60)))
@@ -278,7 +359,9 @@ class FakeBotApi:
         else:
             calls = [[c.method, c.params.get("chat_id"), c.status, c.at] for c in self.calls[since:]
                      if c.method == method]
-        return web.json_response({"calls": calls, "queued_at": self.queued_at, "position": len(self.calls)})
+        return web.json_response({"calls": calls, "queued_at": self.queued_at, "position": len(self.calls),
+                                  "delivered_at": self.delivered_at if request.query.get("delivered") else {},
+                                  "too_many_requests": self.too_many_requests})
 
     async def _control_actions(self, request: web.Request) -> web.StreamResponse:
         """POST a JSON list of what users do, queued in that order: {"kind": "message", "text"}, {"kind":
@@ -310,7 +393,14 @@ class FakeBotApi:
         self.clear_hooks()
         return web.json_response(True)
 
+    async def _control_limits(self, request: web.Request) -> web.StreamResponse:
+        """POST {"enforce": true|false}: Telegram's per-chat flood limits on or off (see ChatLimits)."""
+        self.limits = ChatLimits() if (await request.json()).get("enforce") else None
+        return web.json_response(True)
+
     async def _record(self, call: Call) -> None:
+        if call.status == 429:
+            self.too_many_requests += 1
         self.calls.append(call)
         self.counts[call.method] += 1
         if call.ok:
@@ -453,12 +543,73 @@ class FakeBotApi:
         self._files[file_id] = (f"documents/{file_id}_{file_name}", content)
         return file_id
 
+    # -- webhook delivery (Telegram's side) --------------------------------------------------------------------
+
+    def _start_delivery(self) -> None:
+        if self.webhook.get("url") and (self._delivery is None or self._delivery.done()):
+            self._delivery = asyncio.get_running_loop().create_task(self._deliver_pending(), name="fake-webhook")
+
+    async def _deliver_pending(self) -> None:
+        """POST queued updates to the webhook until it is deleted: an update leaves the queue only once its POST
+        is answered 200. One update of a chat at a time, so that a chat's updates arrive in order (the next one
+        waits while an earlier one is on its way or waits to be delivered again)."""
+        retry_at: dict[int, float] = {}  # update id -> when a failed delivery may be tried again
+        backoff: dict[int, float] = {}
+        posts: set[asyncio.Task[None]] = set()
+
+        async def post(client: httpx.AsyncClient, update: dict[str, Any]) -> None:
+            update_id = update["update_id"]
+            status: int | None = None
+            self.delivered_at.setdefault(update_id, time.monotonic())
+            try:
+                status = (await client.post(self.webhook["url"], json=update, headers=self._secret_header())
+                          ).status_code
+            except httpx.HTTPError:
+                pass  # refused, reset, or closed without an answer (the bot died): delivered again later
+            self.webhook_posts.append((update_id, status))
+            self._delivering.discard(update_id)
+            if status == 200:
+                self._pending = [u for u in self._pending if u["update_id"] != update_id]
+                retry_at.pop(update_id, None)
+                backoff.pop(update_id, None)
+            else:
+                backoff[update_id] = min(REDELIVER_CAP, backoff.get(update_id, REDELIVER_SECONDS / 2) * 2)
+                retry_at[update_id] = time.monotonic() + backoff[update_id]
+            await self._notify()
+
+        try:
+            async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=5.0)) as client:
+                while self.webhook.get("url") and not self._closing:
+                    now, busy = time.monotonic(), set()
+                    for update in self._pending:
+                        chat, update_id = _chat_of(update), update["update_id"]
+                        if chat in busy:
+                            continue
+                        busy.add(chat)
+                        if update_id in self._delivering or retry_at.get(update_id, 0.0) > now \
+                                or len(self._delivering) >= MAX_CONNECTIONS:
+                            continue
+                        self._delivering.add(update_id)
+                        task = asyncio.create_task(post(client, update))
+                        posts.add(task)
+                        task.add_done_callback(posts.discard)
+                    waits = [at - now for uid, at in retry_at.items() if uid not in self._delivering]
+                    async with self._changed:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._changed.wait(), max(0.0, min(waits)) if waits else None)
+        finally:
+            for task in posts:
+                task.cancel()
+            self._delivering.clear()
+
+    def _secret_header(self) -> dict[str, str]:
+        secret = self.webhook.get("secret_token")
+        return {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+
     async def deliver(self, update: dict[str, Any]) -> int:
         """POST `update` to the webhook set by the bot, as Telegram does; returns the HTTP status."""
-        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]} \
-            if self.webhook.get("secret_token") else {}
         async with httpx.AsyncClient() as client:
-            response = await client.post(self.webhook["url"], json=update, headers=headers)
+            response = await client.post(self.webhook["url"], json=update, headers=self._secret_header())
         return response.status_code
 
     # -- Bot API methods -------------------------------------------------------------------------------------
@@ -482,6 +633,9 @@ class FakeBotApi:
                     await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
                 except TimeoutError:
                     break
+        now = time.monotonic()
+        for update in self._pending[:limit]:
+            self.delivered_at.setdefault(update["update_id"], now)
         return self._pending[:limit]
 
     def _api_deleteWebhook(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
@@ -498,6 +652,7 @@ class FakeBotApi:
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
             raise bad_request("secret token contains unallowed characters")
         self.webhook = {"url": url, "secret_token": secret} if url else {}
+        self._start_delivery()
         return True
 
     def _api_getWebhookInfo(self, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
@@ -519,6 +674,26 @@ class FakeBotApi:
     def _api_getMyCommands(self, params: dict[str, Any], files: dict[str, bytes]) -> list[dict[str, str]]:
         scope = (params.get("scope") or {"type": "default"})["type"]
         return self.commands.get((scope, params.get("language_code") or ""), [])
+
+    def _api_setMyDescription(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
+        return self._set_description(params, "description", 512)
+
+    def _api_setMyShortDescription(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
+        return self._set_description(params, "short_description", 120)
+
+    def _set_description(self, params: dict[str, Any], name: str, limit: int) -> bool:
+        text = str(params.get(name) or "")
+        if len(text) > limit:
+            raise bad_request(f"{name.upper()}_INVALID")
+        self.descriptions[(name, params.get("language_code") or "")] = text
+        return True
+
+    def _api_getMyDescription(self, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, str]:
+        return {"description": self.descriptions.get(("description", params.get("language_code") or ""), "")}
+
+    def _api_getMyShortDescription(self, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, str]:
+        return {"short_description": self.descriptions.get(("short_description", params.get("language_code") or ""),
+                                                           "")}
 
     def _chat_for(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params.get("chat_id")
@@ -650,6 +825,18 @@ class FakeBotApi:
         if params.get("caption"):
             content["caption"] = _check_text(params, "caption", MAX_CAPTION)
         return self._new_message(chat, content)
+
+
+def _chat_of(update: dict[str, Any]) -> Any:
+    """The chat an update belongs to (its sender for inline queries), for delivering a chat's updates in order."""
+    for content in update.values():
+        if isinstance(content, dict):
+            chat = content.get("chat") or (content.get("message") or {}).get("chat")
+            if chat:
+                return chat["id"]
+            if "from" in content:
+                return content["from"]["id"]
+    return None
 
 
 def _check_text(params: dict[str, Any], name: str, limit: int) -> str:
