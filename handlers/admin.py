@@ -26,7 +26,7 @@ from telegram.ext import filters
 
 from bot.common.i18n import N_, Translator, translator
 from bot.common.numbers import parse_number
-from bot.dataset.errors import DataError
+from bot.dataset.errors import DataError, Problem
 from bot.dataset.load import ShrinkGuard, ShrinkRefused, attempt, mark_interrupted, rollback
 from bot.importing.pipeline import ImportReport, run_import
 from bot.importing.sources import InputFile
@@ -52,6 +52,7 @@ _MIME_EXTENSIONS = {"application/json": ".json", "text/csv": ".csv", "applicatio
 
 SHORT_REFUSAL = 10  # problems listed in a refusal's message; more go to a .txt file
 LINE_CHARS = 300  # a problem's line in a message is cut at this length (the file has it whole)
+_ENDS_ON_PLACE = re.compile(r"\b(?:at|near)$")  # "Unterminated string starting at", "Invalid control character at"
 
 
 def admin_only(command: str) -> Callable[[Handler], Handler]:
@@ -204,22 +205,36 @@ def download_problem(error: TelegramError) -> str:
     return N_("the download failed")
 
 
+def describe(problem: Problem) -> str:
+    """A problem as one whole sentence. A parser's message that ends on where it happened ("invalid JSON:
+    Unterminated string starting at", Python's json) is followed by that place, not cut before it:
+    "data.json: invalid JSON: Unterminated string starting at line 1 column 10"."""
+    if problem.where and _ENDS_ON_PLACE.search(problem.reason):
+        return f"{problem.source}: {problem.reason} {problem.where}"
+    return str(problem)
+
+
 def _reason_kind(reason: str) -> str:
     """A problem's reason without its particulars (numbers, quoted and bracketed parts), to count by."""
     kind = re.sub(r"\([^)]*\)|(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"", "…", reason)
     kind = re.sub(r"\d[\d,.]*", "N", kind)
-    return kind[:120]
+    return _cut(kind, 120)
 
 
-def _cut(line: str) -> str:
-    return line if len(line) <= LINE_CHARS else line[:LINE_CHARS - 1] + "…"
+def _cut(line: str, size: int = LINE_CHARS) -> str:
+    """The line, or its words that fit in `size` and "…" (never a word cut in two: the file has the line whole)."""
+    if len(line) <= size:
+        return line
+    head = line[:size - 1]
+    words = head.rsplit(" ", 1)[0] if " " in head else head
+    return words.rstrip(" ,;:") + "…"
 
 
 async def say_refusal(here: InChat, head: str, error: DataError) -> None:
     """A refusal: every problem when they are few; else one message (how many, counted by reason, the first
     SHORT_REFUSAL) and the whole list as a .txt file."""
     t, problems = here.t, error.problems
-    full = "\n".join(str(p) for p in problems)
+    full = "\n".join(describe(p) for p in problems)
     if len(problems) <= SHORT_REFUSAL and len(full) <= 3000:
         await here.say(head + "\n" + full)
         return
@@ -229,7 +244,7 @@ async def say_refusal(here: InChat, head: str, error: DataError) -> None:
     if len(kinds) > SHORT_REFUSAL:
         lines.append(t._("… and {n} other reasons.", n=t.number(len(kinds) - SHORT_REFUSAL)))
     lines.append(t._("The first {n}:", n=t.number(SHORT_REFUSAL)))
-    lines += [_cut(str(p)) for p in problems[:SHORT_REFUSAL]]
+    lines += [_cut(describe(p)) for p in problems[:SHORT_REFUSAL]]
     lines.append(t._("The full list is in the attached file."))
     await here.say("\n".join(lines))
     await here.send_file("refused.txt", full + "\n", caption=t._("Every problem found ({n}).",
@@ -392,9 +407,10 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         return
     question = t._("Roll back {change}? The data goes back to how it was before it. The rollback is itself "
                    "recorded, and can be rolled back.", change=admin.describe_change(target, here.lang))
-    data = await blocking(callbackdata.encode, context.services.store, ButtonAction.ADMIN,
-                          ("rollback", str(target.id)), here.lang)
-    await here.say(question, keyboard([[(t._("Yes, roll back #{id}", id=target.id), data)]]))
+    store = context.services.store
+    data = await blocking(callbackdata.encode, store, ButtonAction.ADMIN, ("rollback", str(target.id)), here.lang)
+    cancel = await blocking(callbackdata.encode, store, ButtonAction.ADMIN, ("cancel", str(target.id)), here.lang)
+    await here.say(question, keyboard([[(t._("Yes, roll back #{id}", id=target.id), data), (t._("Cancel"), cancel)]]))
 
 
 ADMIN_VERBS = ("rollback", "refresh", "cancel")  # admin buttons: ("rollback", id), ("refresh"|"cancel", version)
@@ -437,7 +453,7 @@ async def admin_button(update: Update, context: BotContext) -> None:
     except datalock.Busy:
         text = _busy(t)
     except DataError as error:
-        text = t._("Rollback refused, nothing was changed:") + "\n" + str(error)
+        text = "\n".join([t._("Rollback refused, nothing was changed:"), *(describe(p) for p in error.problems)])
     if done:
         await _after_change(context)
     await here.say(text)

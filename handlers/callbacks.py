@@ -51,7 +51,9 @@ def usable(payload: Payload) -> bool:
     """Whether a routed payload has the arguments its route reads (page offsets: strict numbers)."""
     if payload.action not in ROUTES or not payload.args:
         return False
-    if payload.action in (ButtonAction.SEARCH, ButtonAction.LIST):
+    if payload.action is ButtonAction.SEARCH:  # (query, offset) or (query, offset, heading)
+        return len(payload.args) in (2, 3) and callbackdata.offset_arg(payload.args[1]) is not None
+    if payload.action is ButtonAction.LIST:
         return len(payload.args) == 2 and callbackdata.offset_arg(payload.args[1]) is not None
     return True
 
@@ -62,10 +64,11 @@ async def _language(update: Update, context: BotContext, payload: Payload) -> bo
 
 
 async def _search(update: Update, context: BotContext, payload: Payload) -> bool:
-    if len(payload.args) != 2:
+    if len(payload.args) not in (2, 3):
         return False
     lang = payload.lang or await user_language(context, update.effective_user)
-    await search.more(update, context, payload.args[0], payload.args[1], lang)
+    heading = payload.args[2] if len(payload.args) == 3 else None
+    await search.more(update, context, payload.args[0], payload.args[1], lang, heading)
     return True
 
 

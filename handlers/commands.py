@@ -1,10 +1,15 @@
-"""The command menu, per language (set with set_my_commands at start-up)."""
+"""The command menu and the bot's descriptions, per language (set at start-up: bot.telegram.app._post_init)."""
 
 from __future__ import annotations
 
-from telegram import BotCommand
+import logging
 
-from bot.common.i18n import translator
+from telegram import Bot, BotCommand
+from telegram.error import TelegramError
+
+from bot.common.i18n import SUPPORTED, translator
+
+log = logging.getLogger(__name__)
 
 
 def menu(lang: str) -> list[BotCommand]:
@@ -34,3 +39,28 @@ def admin_menu(lang: str) -> list[BotCommand]:
         BotCommand("rollback", t._("Admin: undo the last data change")),
         BotCommand("stats", t._("Admin: dataset counts, version, uptime")),
     ]
+
+
+def description(lang: str) -> str:
+    """What Telegram shows in an empty chat with the bot, before /start (setMyDescription: up to 512 characters)."""
+    return translator(lang)._(
+        "Ask about Open Government Partnership (OGP) commitments in plain words: status, milestones, who leads "
+        "them, IRM assessments, searches, counts and charts. For example: who leads FR0038? Every answer cites its "
+        "OGP page.")
+
+
+def short_description(lang: str) -> str:
+    """The line on the bot's profile and in shared links (setMyShortDescription: up to 120 characters)."""
+    return translator(lang)._("Answers about Open Government Partnership commitments, in English and French.")
+
+
+async def set_profile(bot: Bot, default_lang: str) -> None:
+    """The descriptions in English and French, and in the default language for users of any other language. A
+    refusal is logged: the bot answers all the same."""
+    for lang in (*SUPPORTED, None):
+        text_lang = lang or default_lang
+        try:
+            await bot.set_my_description(description(text_lang), language_code=lang)
+            await bot.set_my_short_description(short_description(text_lang), language_code=lang)
+        except TelegramError as error:
+            log.warning("bot description (%s) not set: %s", lang or "default", error)

@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.services.flood import FloodControl, Verdict
 from handlers.chat import in_chat
+from handlers.groups import addressed
 from handlers.services import BotContext
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ async def guard(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or (update.message is None and update.callback_query is None):
         return
+    if update.message is not None and not addressed(update.message, context.bot):
+        return  # group chatter not meant for the bot: not answered, so not counted (nor told to slow down)
     control = flood_control(context)
     verdict = control.check(user.id)
     if verdict is Verdict.ALLOW:

@@ -16,11 +16,13 @@ from bot.storage.models import Follow
 from handlers import alerts, callbackdata
 from handlers.callbackdata import ButtonAction
 from handlers.chat import in_chat
-from handlers.replies import OutgoingMessage, escape, keyboard
+from handlers.replies import OutgoingMessage, edit, escape, keyboard
 from handlers.services import BotContext, blocking, client_language, user_language
 
 log = logging.getLogger(__name__)
 MAX_LISTED = 30
+MAX_BUTTONS = 8  # "unfollow" buttons under /following
+IN_LIST = "l"  # the second argument of the unfollow buttons under /following
 
 
 def _store(context: BotContext) -> FollowStore:
@@ -67,7 +69,7 @@ async def follow(update: Update, context: BotContext) -> None:
         return
     name, how = _target_name(context, target, lang), followers.rhythm_label(saved.rhythm, lang)
     text = t._("You follow {name} ({how}). I will tell you when its data changes.", name=name, how=how) if created \
-        else t._("You already followed {name}: now {how}.", name=name, how=how)
+        else t._("You already follow {name} ({how}).", name=name, how=how)
     button = t._("Unfollow {name}", name=_short(context, target, lang))
     data = await blocking(callbackdata.encode, context.services.store, ButtonAction.UNFOLLOW, (str(saved.id),), lang)
     await here.say(text, keyboard([[(button, data)]]))
@@ -101,12 +103,18 @@ async def following(update: Update, context: BotContext) -> None:
     here = await in_chat(update, context)
     if here is None or here.user is None:
         return
-    lang, t = here.lang, here.t
-    follows = await blocking(_store(context).following, here.user.id)
+    await here.send(await _following_list(context, here.user.id, here.lang))
+
+
+async def _following_list(context: BotContext, user_id: int, lang: str) -> OutgoingMessage:
+    """What the user follows, with an "unfollow" button for each of the first ones. Those buttons carry
+    IN_LIST, so that a press shows the list again without that follow (edited in place)."""
+    t = translator(lang)
+    follows = await blocking(_store(context).following, user_id)
     if not follows:
-        await here.say(t._("You follow nothing yet. /follow FR0038 (or a member, an action plan, a policy area) "
-                           "tells you when its data changes."))
-        return
+        text = t._("You follow nothing yet. /follow FR0038 (or a member, an action plan, a policy area) tells you "
+                   "when its data changes.")
+        return OutgoingMessage([escape(text)], lang=lang)
     lines = [t._("You follow:")]
     lines.extend(f"• {_target_name(context, f, lang)} — {followers.rhythm_label(f.rhythm, lang)}"
                  for f in follows[:MAX_LISTED])
@@ -114,9 +122,9 @@ async def following(update: Update, context: BotContext) -> None:
         lines.append(t._("… and {n} more.", n=t.number(len(follows) - MAX_LISTED)))
     store = context.services.store
     rows = [[(t._("Unfollow {name}", name=_short(context, Target(f.kind, f.target), lang)),
-              await blocking(callbackdata.encode, store, ButtonAction.UNFOLLOW, (str(f.id),), lang))]
-            for f in follows[:8]]
-    await here.send(OutgoingMessage([escape("\n".join(lines))], keyboard(rows), lang=lang))
+              await blocking(callbackdata.encode, store, ButtonAction.UNFOLLOW, (str(f.id), IN_LIST), lang))]
+            for f in follows[:MAX_BUTTONS]]
+    return OutgoingMessage([escape("\n".join(lines))], keyboard(rows), lang=lang)
 
 
 async def unfollow_button(update: Update, context: BotContext) -> None:
@@ -128,7 +136,8 @@ async def unfollow_button(update: Update, context: BotContext) -> None:
     payload = await blocking(callbackdata.decode, context.services.store, query.data or "")
     lang = (payload.lang if payload else None) or await user_language(context, user)
     t = translator(lang)
-    usable = payload is not None and payload.action is ButtonAction.UNFOLLOW and len(payload.args) == 1
+    usable = payload is not None and payload.action is ButtonAction.UNFOLLOW and (
+        len(payload.args) == 1 or (len(payload.args) == 2 and payload.args[1] == IN_LIST))
     follow_id = callbackdata.id_arg(payload.args[0]) if payload is not None and usable else None
     if follow_id is None:
         log.info("unfollow button with malformed data %r", query.data)
@@ -144,6 +153,13 @@ async def unfollow_button(update: Update, context: BotContext) -> None:
         await query.answer(text[:200])
     except BadRequest:  # too old to answer: the follow is removed all the same
         pass
+    if payload is not None and payload.args[1:] == (IN_LIST,) and query.message is not None:
+        # Under /following: the list again, without the follow removed (its line and its button).
+        try:
+            await edit(context, query, await _following_list(context, user.id, lang))
+        except BadRequest:  # the message is too old to edit: the answer above said it all
+            pass
+        return
     markup = getattr(query.message, "reply_markup", None)  # None for messages too old to be accessible
     if markup is not None and query.data:
         rows = [[(b.text, str(b.callback_data)) for b in row if b.callback_data != query.data]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -15,6 +16,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden
 
+from bot.common.i18n import translator
 from bot.core.types import Answer, Button
 from bot.services.chatstate import ChatStore
 from handlers import callbackdata
@@ -25,6 +27,9 @@ T = TypeVar("T")
 
 # Telegram counts the parsed text in UTF-16 code units; stay a little under its limit.
 PART_LIMIT = MessageLimit.MAX_TEXT_LENGTH - 96
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+# A commitment page's URL ends with its id: several sources are linked by their ids.
+_COMMITMENT_PAGE = re.compile(r"/commitments/([A-Za-z0-9-]+)/?$")
 SHORT_LABEL = 20  # buttons with labels up to this long share a row, three at a time
 
 
@@ -93,6 +98,7 @@ class OutgoingMessage:
     keyboard: InlineKeyboardMarkup | None = None
     photo: bytes | None = None
     lang: str = "en"
+    caption: str | None = None  # the photo's, HTML
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
@@ -123,11 +129,55 @@ def answer_buttons(answer: Answer) -> list[Button]:
     return buttons
 
 
-def render(answer: Answer, store: ChatStore) -> OutgoingMessage:
-    """The answer as Telegram messages (encoding long button payloads may write to the database)."""
+def render(answer: Answer, store: ChatStore, heading: str | None = None) -> OutgoingMessage:
+    """The answer as Telegram messages (encoding long button payloads may write to the database): `heading` (the
+    commitment the answer is about) as a bold first line, the sources as short links."""
     data = [(b.label, callbackdata.encode(store, b.action, tuple(b.args), answer.lang)) for b in answer_buttons(answer)]
-    return OutgoingMessage([escape(p) for p in split_paragraphs(answer.text)], keyboard(layout(data)),
-                           lang=answer.lang)
+    room = PART_LIMIT - (utf16_len(heading) + 1 if heading else 0)
+    parts = [link_sources(escape(p), answer.sources, answer.lang) for p in split_paragraphs(answer.text, room)]
+    if heading and parts:
+        parts[0] = bold_first_line(parts[0], heading)
+    return OutgoingMessage(parts, keyboard(layout(data)), lang=answer.lang)
+
+
+def bold_first_line(part: str, heading: str) -> str:
+    """`heading` in bold above the part, or the part's own first line made bold when it is the heading already
+    (a commitment's card starts with "FR0038 — Title")."""
+    first, newline, rest = part.partition("\n")
+    if first == escape(heading):
+        return f"<b>{first}</b>{newline}{rest}"
+    return f"<b>{escape(heading)}</b>\n{part}"
+
+
+def link_sources(part: str, sources: list[str], lang: str) -> str:
+    """The core's "Source: URL URL" line with each URL as a short link ("OGP page"; by commitment id when there
+    are several). Front ends without links (`ask --json`, the console) keep the full URLs."""
+    if not sources:
+        return part
+    written = escape(" ".join(sources))
+    at = part.rfind(written)
+    if at < 0:
+        return part
+    t = translator(lang)
+    links = []
+    for url in sources:
+        page = _COMMITMENT_PAGE.search(url) if len(sources) > 1 else None
+        label = page.group(1).upper() if page else t._("OGP page")
+        links.append(f'<a href="{html.escape(url, quote=True)}">{escape(label)}</a>')
+    return part[:at] + ", ".join(links) + part[at + len(written):]
+
+
+def chart_caption(summary: str, lang: str) -> str:
+    """A chart's caption (HTML): the figure summarised in words (the core's answer that offered it: "France Action
+    Plan 2018-2020: 15 commitments — Substantial 1, not assessed 14."), then the credit; whole lines only, within
+    Telegram's 1,024 characters."""
+    credit = translator(lang)._("Source: Open Government Partnership (CC BY 4.0).")
+    lines: list[str] = []
+    for line in summary.strip().splitlines():
+        if utf16_len("\n".join([*lines, line, credit])) > CAPTION_LIMIT:
+            break
+        lines.append(line)
+    return escape("\n".join([*lines, credit]))
 
 
 async def send(context: BotContext, chat_id: int, message: OutgoingMessage, *,
@@ -142,7 +192,8 @@ async def send(context: BotContext, chat_id: int, message: OutgoingMessage, *,
             markup = message.keyboard if number == len(message.parts) else None
             sent.append(await context.bot.send_message(chat_id, redact(part), reply_markup=markup))
         if message.photo is not None:
-            sent.append(await context.bot.send_photo(chat_id, message.photo))
+            caption = redact(message.caption) if message.caption else None
+            sent.append(await context.bot.send_photo(chat_id, message.photo, caption=caption))
     except Forbidden as error:
         await mark_blocked(context, chat_id, chat_type, error)
     return sent

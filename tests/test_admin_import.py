@@ -20,6 +20,7 @@ from adminkit import (
 )
 from fakebotapi import FakeBotApi
 from fakebotapi.running import RunningBot, bot_settings, visible
+from telegramtext import shown
 
 from bot.core.service import Assistant
 from bot.services import admin
@@ -64,7 +65,7 @@ async def test_a_changed_field_is_summarised_and_reply_to_a_file_works(make_bot:
 
 async def test_import_dry_changes_nothing(make_bot: BotFactory, assistant: Assistant) -> None:
     bot = await make_bot()
-    before, answer = version(assistant), assistant.overview("FR0045", lang="en").text
+    before, answer = version(assistant), shown(assistant, assistant.overview("FR0045", lang="en"))
     summary = visible(await upload(bot.person(ADMIN), fixture_bytes(NEWER_PAGE), NEWER_PAGE, caption="/import dry"))
     assert summary.startswith("Dry run, nothing was changed: 0 would be added, 1 updated")
     assert "FR0045 completion: (none) → substantial" in summary
@@ -104,7 +105,7 @@ BAD_FILES = [
 async def test_a_bad_file_is_refused_with_its_place_and_the_old_data_keeps_answering(
         make_bot: BotFactory, assistant: Assistant, name: str, content: bytes | None, error: str) -> None:
     bot = await make_bot(import_max_bytes=200_000)
-    before, answer = version(assistant), assistant.overview("FR0038", lang="en").text
+    before, answer = version(assistant), shown(assistant, assistant.overview("FR0038", lang="en"))
     reply = visible(await upload(bot.person(ADMIN), zip_bomb() if content is None else content, name))
     assert reply.startswith("Import refused, nothing was changed")
     assert error in reply
@@ -117,10 +118,10 @@ async def test_a_bad_file_is_refused_with_its_place_and_the_old_data_keeps_answe
 async def test_rollback_restores_the_data_before_the_last_change(make_bot: BotFactory, assistant: Assistant) -> None:
     bot = await make_bot()
     boss = bot.person(ADMIN)
-    old_answer = assistant.overview("FR0045", lang="en").text
+    old_answer = shown(assistant, assistant.overview("FR0045", lang="en"))
     await upload(boss, fixture_bytes(NEWER_PAGE), NEWER_PAGE)
     changed = version(assistant)
-    assert assistant.overview("FR0045", lang="en").text != old_answer
+    assert shown(assistant, assistant.overview("FR0045", lang="en")) != old_answer
     question = await boss.say("/rollback")
     assert "Roll back #" in visible(question) and "import by telegram:4242" in visible(question)
     _, done = await boss.press(question, "Yes, roll back")

@@ -19,6 +19,7 @@ from adminkit import (
 )
 from fakebotapi.running import visible
 from sqlalchemy.engine import Engine
+from telegramtext import shown
 
 from bot.core.service import Assistant
 from bot.services import admin
@@ -41,7 +42,7 @@ async def test_one_failing_source_aborts_the_refresh_and_each_is_named(make_bot:
     good = _serve(sources, assistant, completion={"FR0045": "substantial"})
     bad = [sources.url("error"), sources.url("slow"), sources.url("loop")]
     bot = await make_bot(data_sources=",".join(good + bad), fetch_timeout_seconds=TIMEOUT)
-    before, answer = version(assistant), assistant.overview("FR0045", lang="en").text
+    before, answer = version(assistant), shown(assistant, assistant.overview("FR0045", lang="en"))
     reply = visible(await bot.person(ADMIN).say("/refresh", timeout=15))
     lines = reply.splitlines()
     assert lines[0] == "Refresh aborted, nothing was changed: 3 of 5 sources failed."

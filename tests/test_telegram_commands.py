@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fakebotapi.running import RunningBot, visible
+from telegramtext import shown
 
 from handlers.start import decode_payload, encode_payload
 
@@ -47,18 +48,20 @@ async def test_deep_links_open_a_commitment_or_a_milestone(bot: RunningBot) -> N
     ada = bot.person(2006)
     card = await ada.say("/start FR0038")
     assert "Administrative Capacity-Building" in visible(card)
-    assert visible(card) == bot.assistant.overview("FR0038", lang="en").text
+    assert visible(card) == shown(bot.assistant, bot.assistant.overview("FR0038", lang="en"))
     milestone = await ada.say(f"/start {encode_payload('FR0038', '9.2')}")
-    assert visible(milestone) == bot.assistant.ask_intent("milestone_status", "FR0038", "9.2", lang="en").text
+    assert visible(milestone) == shown(bot.assistant,
+                                       bot.assistant.ask_intent("milestone_status", "FR0038", "9.2", lang="en"))
     plain = await ada.say("/start not_a-commitment_payload!")  # not a payload: the greeting
     assert visible(plain) == bot.assistant.greeting(lang="en").text
 
 
 async def test_commitment_command(bot: RunningBot) -> None:
     ada = bot.person(2007, language_code="fr")
-    assert visible(await ada.say("/commitment FR0038")) == bot.assistant.overview("FR0038", lang="fr").text
+    assert visible(await ada.say("/commitment FR0038")) == shown(bot.assistant,
+                                                                 bot.assistant.overview("FR0038", lang="fr"))
     assert visible(await ada.say("/commitment fr0038 9.2")) == \
-        bot.assistant.ask_intent("milestone_status", "FR0038", "9.2", lang="fr").text
+        shown(bot.assistant, bot.assistant.ask_intent("milestone_status", "FR0038", "9.2", lang="fr"))
     usage = await ada.say("/commitment")
     assert usage.ok and "/commitment FR0038" in visible(usage)
 
@@ -87,11 +90,11 @@ async def test_disambiguation_buttons_open_the_chosen_commitment(bot: RunningBot
     expected = bot.assistant.answer(question)
     assert len(expected.candidates) >= 2
     offer = await ada.say(question)
-    assert visible(offer) == expected.text
+    assert visible(offer) == shown(bot.assistant, expected)
     chosen = expected.candidates[1].id
     answered, card = await ada.press(offer, chosen)
     assert answered.ok
-    assert visible(card) == bot.assistant.overview(chosen, lang="en").text
+    assert visible(card) == shown(bot.assistant, bot.assistant.overview(chosen, lang="en"))
     follow_up = await ada.say("who leads it?")  # the choice became the conversation's commitment
     assert chosen in visible(follow_up)
 
@@ -104,8 +107,8 @@ async def test_milestone_and_intent_buttons(bot: RunningBot) -> None:
     assert milestones.ok and milestones.buttons
     number_button = next(b for b in milestones.buttons if b["text"][0].isdigit())
     _, status = await ada.press(milestones, number_button["text"])
-    assert visible(status) == bot.assistant.ask_intent("milestone_status", "FR0038", number_button["text"],
-                                                       lang="fr").text
+    assert visible(status) == shown(bot.assistant, bot.assistant.ask_intent(
+        "milestone_status", "FR0038", number_button["text"], lang="fr"))
 
 
 async def test_every_callback_query_is_answered_even_expired_or_garbage(bot: RunningBot) -> None:
@@ -134,7 +137,7 @@ async def test_long_button_payloads_are_stored_and_fit_in_64_bytes(bot: RunningB
 
 async def test_an_unknown_command_gets_the_cores_answer(bot: RunningBot) -> None:
     reply = await bot.person(2013).say("/frobnicate FR0038")
-    assert reply.ok and visible(reply) == bot.assistant.answer("/frobnicate FR0038").text
+    assert reply.ok and visible(reply) == shown(bot.assistant, bot.assistant.answer("/frobnicate FR0038"))
 
 
 async def test_more_under_a_count_shows_the_next_page_in_place(bot: RunningBot) -> None:
@@ -143,11 +146,12 @@ async def test_more_under_a_count_shows_the_next_page_in_place(bot: RunningBot) 
     assert expected.intent == "count" and any(b.action == "list" for b in expected.buttons)
     ada = bot.person(2014)
     first = await ada.say(question)
-    assert visible(first) == expected.text
+    assert visible(first) == shown(bot.assistant, expected)
     more = next(b for b in expected.buttons if b.action == "list")
     answered, edited = await ada.press(first, more.label, then="editMessageText")
     assert answered.ok and edited.params["message_id"] == first.result["message_id"]
-    assert visible(edited) == bot.assistant.list_page(more.args[0], int(more.args[1]), lang="en").text
+    assert visible(edited) == shown(bot.assistant,
+                                    bot.assistant.list_page(more.args[0], int(more.args[1]), lang="en"))
 
 
 async def test_the_help_payload_of_the_inline_button_opens_the_help(bot: RunningBot) -> None:

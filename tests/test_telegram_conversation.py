@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from fakebotapi.running import RunningBot, bot_settings, visible
+from telegramtext import shown
 
 from bot.common.i18n import translator
 from bot.core.types import Answer, Context
@@ -25,14 +26,14 @@ async def test_a_french_question_gets_a_french_answer(bot: RunningBot) -> None:
     question = "c'est quoi l'engagement FR0038 ?"
     reply = await bot.person(1002, language_code="en").say(question)
     assert "Renforcement des capacités administratives" in visible(reply)
-    assert visible(reply) == bot.assistant.answer(question).text
+    assert visible(reply) == shown(bot.assistant, bot.assistant.answer(question))
 
 
 async def test_answers_are_the_cores_words_in_the_users_language(bot: RunningBot) -> None:
     for user_id, code, question in [(1003, "en", "who leads FR0038?"), (1004, "fr", "qui pilote FR0038 ?")]:
         reply = await bot.person(user_id, language_code=code).say(question)
         expected = bot.assistant.answer(question, client_lang=code)
-        assert visible(reply) == expected.text
+        assert visible(reply) == shown(bot.assistant, expected)
         assert expected.commitment == "FR0038"
 
 
@@ -43,7 +44,7 @@ async def test_a_follow_up_uses_the_chat_context_kept_in_the_database(bot: Runni
     context = bot.assistant.answer("who leads FR0038?").context
     expected = bot.assistant.answer("and milestone 9.2?", context=context)
     assert expected.commitment == "FR0038" and expected.milestone == "9.2"
-    assert visible(follow_up) == expected.text != visible(first)
+    assert visible(follow_up) == shown(bot.assistant, expected) != visible(first)
     stored = bot.application.bot_data["services"].store.context(1005)
     assert stored.commitment == "FR0038" and stored.milestone == "9.2"
 
@@ -52,7 +53,7 @@ async def test_text_full_of_markup_characters_and_emoji_is_escaped(bot: RunningB
     question = "<b>FR0038</b> & <script>alert(1)</script> a > b && c < d 🇫🇷😀 &amp; &#1;"
     reply = await bot.person(1006).say(question)
     assert reply.ok, reply.error  # the fake refuses HTML Telegram would refuse
-    assert visible(reply) == bot.assistant.answer(question).text
+    assert visible(reply) == shown(bot.assistant, bot.assistant.answer(question))
     search = await bot.person(1006).say("/search <i>zorblax</i> & co")
     assert search.ok, search.error
 
@@ -76,7 +77,7 @@ class LongWinded:
 
 async def test_a_very_long_answer_is_split_at_paragraphs_with_buttons_under_the_last_part(bot: RunningBot) -> None:
     await bot.restart(LongWinded(bot.assistant))  # type: ignore[arg-type]
-    expected = bot.assistant.answer("long").text
+    expected = shown(bot.assistant, bot.assistant.answer("long"))
     parts = await bot.person(1007).say_until("long", lambda calls: len(calls) >= 2 and bool(calls[-1].buttons))
     assert all(p.ok for p in parts) and len(parts) >= 2
     texts = [visible(p) for p in parts]
@@ -123,5 +124,5 @@ async def test_an_answer_with_a_chart_comes_with_the_picture(bot: RunningBot) ->
     mark = bot.api.mark()
     words = await bot.person(1010).say(question)
     photo = await bot.api.wait_for("sendPhoto", since=mark, chat_id=1010, timeout=30)
-    assert visible(words) == expected.text
+    assert visible(words) == shown(bot.assistant, expected)
     assert photo.ok and photo.files["photo"].startswith(b"\x89PNG") and photo.at >= words.at

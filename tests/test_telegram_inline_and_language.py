@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fakebotapi import parse_html
 from fakebotapi.running import RunningBot, visible
+from telegramtext import shown
 
 from bot.core.types import Context
 from handlers.language import confirmation
@@ -66,7 +67,7 @@ async def test_language_choice_is_stored_and_used_and_a_second_press_changes_not
     greeting = await ada.say("/start")
     assert visible(greeting) == bot.assistant.greeting(lang="fr").text
     card = await ada.say("FR0038")  # no language in the text: the user's choice
-    assert visible(card) == bot.assistant.answer("FR0038", preferred_lang="fr").text
+    assert visible(card) == shown(bot.assistant, bot.assistant.answer("FR0038", preferred_lang="fr"))
     # The same button again: Telegram refuses the identical edit; the user sees no error.
     mark = bot.api.mark()
     query_id = bot.api.press(keyboard, "Français", user_id=3004)
@@ -90,7 +91,7 @@ async def test_preferences_context_and_buttons_survive_a_restart(bot: RunningBot
     follow_up = await ada.say("and milestone 9.2?")
     context = bot.assistant.answer("who leads FR0038?", preferred_lang="fr").context
     expected = bot.assistant.answer("and milestone 9.2?", context=context, preferred_lang="fr")
-    assert visible(follow_up) == expected.text and expected.commitment == "FR0038"
+    assert visible(follow_up) == shown(bot.assistant, expected) and expected.commitment == "FR0038"
     answered, edited = await ada.press(results, "»", then="editMessageText")  # "More", stored in the database
     assert answered.ok and not answered.params.get("show_alert") and edited.ok
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
+import signal
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlparse
@@ -18,7 +19,6 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseHandler,
     BaseRateLimiter,
@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.botapi.pacing import ChatPacer
 from bot.botapi.retry import RetryingRequest
 from bot.botapi.transport import AiohttpRequest
 from bot.common import logsafe
@@ -42,7 +43,7 @@ from bot.common.config import Settings
 from bot.core.service import Assistant
 from bot.services.chatstate import ChatStore
 from bot.services.flood import FloodControl
-from bot.telegram import health
+from bot.telegram import health, webhook
 from bot.telegram.update_ledger import Ledger, LedgerBot, LedgerUpdateProcessor
 from handlers import (
     admin,
@@ -55,13 +56,15 @@ from handlers import (
     errors,
     flood,
     follow,
+    groups,
     inline,
     journalists,
     language,
+    nontext,
     search,
     start,
 )
-from handlers.commands import menu
+from handlers.commands import menu, set_profile
 from handlers.help import help_command
 from handlers.services import BotApplication, BotContext, Services, blocking
 
@@ -110,9 +113,13 @@ def handlers() -> list[tuple[int, BaseHandler[Any, BotContext, Any]]]:
         # Inline mode.
         (MAIN, InlineQueryHandler(inline.inline_query)),
         # Everything else that is text is a question for the core; so are unknown commands in private chats
-        # (the core says what it can do). In groups, other bots' commands are not ours to answer.
-        (MAIN, MessageHandler(new_text & ~filters.COMMAND, ask.question)),
+        # (the core says what it can do). In groups, other bots' commands are not ours to answer, and only
+        # messages that mention the bot or reply to it are for it (handlers.groups).
+        (MAIN, MessageHandler(new_text & ~filters.COMMAND & groups.ADDRESSED, ask.question)),
         (MAIN, MessageHandler(new_text & filters.COMMAND & filters.ChatType.PRIVATE, ask.question)),
+        # Stickers, voice, photos, files… (after the admin's /import caption above): a caption is asked, anything
+        # else is told the bot reads text. Nothing is downloaded.
+        (MAIN, MessageHandler(nontext.NON_TEXT, nontext.non_text)),
     ]
 
 
@@ -149,8 +156,9 @@ def build_application(settings: Settings, assistant: Assistant | None = None, *,
     replies, poll = _requests(transport or default_transport())
     # Polling confirms updates to Telegram once handled, so a crash does not lose them (bot.telegram.update_ledger).
     ledger = Ledger()
-    # Outbound pacing (about 30 messages/s overall, 20/min per group); retries after a 429.
-    pacing = rate_limiter or AIORateLimiter(max_retries=3)
+    # Outbound pacing per chat (about 1 message/s in a private chat, 20/min in a group), no overall cap on replies,
+    # ALERTS_MAX_PER_SECOND for alerts; a 429 holds its chat only, then the call is retried (bot.botapi.pacing).
+    pacing = rate_limiter or ChatPacer(bulk_per_second=settings.alerts_max_per_second)
     # Typed as the ExtBot it is: the Application built on it is then a BotApplication.
     bot: ExtBot[None] = LedgerBot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
                                   base_file_url=settings.telegram_base_file_url or "", request=replies,
@@ -192,6 +200,7 @@ async def _post_init(application: BotApplication) -> None:
     for lang in ("en", "fr"):
         await application.bot.set_my_commands(menu(lang), language_code=lang)
     await application.bot.set_my_commands(menu(settings.default_language))  # users of any other language
+    await set_profile(application.bot, settings.default_language)  # the descriptions shown before /start
     await admin.set_menus(application)  # each admin's chat: everyone's commands plus the admin ones
     await alerts.start(application)  # followers' alerts: a catch-up pass now, then every ALERT_CHECK_SECONDS
     application.bot_data["index_watch"] = asyncio.create_task(_watch_index(services.assistant), name="index-watch")
@@ -231,7 +240,8 @@ async def _post_shutdown(application: BotApplication) -> None:
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments of start_webhook/run_webhook: the local server, and the public URL given to Telegram."""
+    """Arguments of bot.telegram.webhook.WebhookServer (the same as python-telegram-bot's run_webhook): the local
+    server, and the public URL given to Telegram."""
     path = urlparse(settings.webhook_url or "").path.lstrip("/")
     return {"listen": settings.webhook_listen, "port": settings.webhook_port, "url_path": path,
             "webhook_url": settings.webhook_url, "secret_token": settings.webhook_secret,
@@ -245,29 +255,33 @@ POLLING_OPTIONS: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": A
 
 @contextlib.asynccontextmanager
 async def running(application: BotApplication, settings: Settings) -> AsyncIterator[BotApplication]:
-    """The Application running inside an existing event loop (tests, benchmarks), started and stopped in the
-    same order as run_polling/run_webhook do it."""
+    """The Application running inside an existing event loop (run_bot, tests, benchmarks), started and stopped
+    in the same order as run_polling does it. Webhook mode serves bot.telegram.webhook (an update acknowledged
+    once handled) rather than python-telegram-bot's server (acknowledged once queued)."""
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
     assert application.updater is not None
-    if settings.webhook_url:
-        await application.updater.start_webhook(**webhook_options(settings))
-    else:
-        await application.updater.start_polling(**POLLING_OPTIONS)
-    await application.start()
-    try:
-        yield application
-    finally:
-        if application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            if settings.webhook_url:
+                await application.start()  # before the server: a delivered update is handled at once
+                await stack.enter_async_context(webhook.serving(application, **webhook_options(settings)))
+            else:
+                await application.updater.start_polling(**POLLING_OPTIONS)
+                await application.start()
+            yield application
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            await stack.aclose()  # the webhook server: updates being handled finish and are acknowledged
+            if application.running:
+                await application.stop()
+                if application.post_stop:
+                    await application.post_stop(application)
+            await application.shutdown()
+            if application.post_shutdown:
+                await application.post_shutdown(application)
 
 
 def run_bot(settings: Settings) -> int:
@@ -282,9 +296,19 @@ def run_bot(settings: Settings) -> int:
     if settings.webhook_url:
         log.info("webhook mode: listening on %s:%s for %s", settings.webhook_listen, settings.webhook_port,
                  settings.webhook_url)
-        application.run_webhook(**webhook_options(settings))
+        asyncio.run(_serve_webhook(application, settings))
     else:
         log.info("polling mode: %s", settings.telegram_base_url.rsplit("/", 1)[0])
         application.run_polling(**POLLING_OPTIONS)
     return 0
 
+
+async def _serve_webhook(application: BotApplication, settings: Settings) -> None:
+    """Webhook mode until SIGINT/SIGTERM (what run_polling does for polling), then a graceful stop: the updates
+    being handled finish and are acknowledged; those not yet delivered stay with Telegram."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(application, settings):
+        await stop.wait()
