@@ -24,7 +24,10 @@ MIN_SHARE = 0.97
 # 231 + 30 and 245 + 33 items, counts computed from the data by the testers). First try, singles / conversations:
 # 73.9% / 45.5% (round 1, before the work), 87.9% / 90.0% (round 2), 91.0% / 78.8% (round 3, the last build);
 # floors a little under today's 95.7%, 91.6% and 91.7%.
-MIN_SHARE_OF = {"field2.jsonl": 0.85, "field3.jsonl": 0.94, "field4.jsonl": 0.90, "field5.jsonl": 0.90}
+# field6.jsonl: the fourth blind round (249 singles + 30 conversations), first try on the build that has it:
+# 85.9% / 86.7%, 7.6% of singles confidently wrong (mostly detail questions answered by a field); a floor.
+MIN_SHARE_OF = {"field2.jsonl": 0.85, "field3.jsonl": 0.94, "field4.jsonl": 0.90, "field5.jsonl": 0.90,
+                "field6.jsonl": 0.84}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 @pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl", "field.jsonl", "field2.jsonl",
-                                  "field3.jsonl", "field4.jsonl", "field5.jsonl"])
+                                  "field3.jsonl", "field4.jsonl", "field5.jsonl", "field6.jsonl"])
 def test_question_set(assistant: Assistant, name: str) -> None:
     items = load(name)
     right, failures = score(assistant, items)
