@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import sys
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from fakebotapi import FakeBotApi
+from fakebotapi.crash import HeldReplies, killed_mid_reply, pending
 from fakebotapi.running import RunningBot, bot_settings, visible
 
 from bot.core.service import Assistant
@@ -25,41 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAT = 4401
 
 
-def pending(api: FakeBotApi) -> int:
-    """Updates Telegram still holds for the bot (not confirmed by a getUpdates offset)."""
-    return api._api_getWebhookInfo({}, {})["pending_update_count"]
-
-
 async def test_an_update_fetched_but_not_answered_before_a_hard_crash_is_answered_after_the_restart(
         api: FakeBotApi, assistant: Assistant, database_url: str, tmp_path: Path) -> None:
-    replying, crashed = asyncio.Event(), asyncio.Event()
-
-    async def crash_while_replying(call, request):  # type: ignore[no-untyped-def]
-        if call.params.get("chat_id") != CHAT or crashed.is_set():
-            return None
-        replying.set()
-        await crashed.wait()  # the bot dies with its reply on the way: Telegram never carries it out
-        if request.transport is not None:
-            request.transport.close()
-        return web.Response(status=499)
-
-    api.add_hook("sendMessage", crash_while_replying)
+    held = HeldReplies(CHAT, drop=True)  # the bot dies with its reply on the way: Telegram never carries it out
+    api.add_hook("sendMessage", held)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url,
            "DATABASE_URL": database_url, "WEBHOOK_URL": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL,
-                                                   stderr=asyncio.subprocess.DEVNULL)
-    try:
-        await api.wait_for("deleteWebhook", timeout=60)
-        update_id = api.send_text("FR0038", user_id=CHAT)
-        await asyncio.wait_for(replying.wait(), 30)  # fetched, handled, the reply being sent...
-        process.send_signal(signal.SIGKILL)  # ...and the process is gone
-        await process.wait()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    crashed.set()
+    update_id = await killed_mid_reply(api, held, env, tmp_path, ready="deleteWebhook")
+    held.release.set()
     assert any(c.method == "getUpdates" and c.params.get("offset") == update_id for c in api.calls)  # polled on...
     assert pending(api) == 1  # ...without confirming the update being handled
     restarted = await RunningBot(api, bot_settings(api, database_url), assistant).start()

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from fakebotapi import FakeBotApi
+from fakebotapi.crash import HeldReplies, killed_mid_reply, pending
 from fakebotapi.running import RunningBot, bot_settings, visible
 
 from bot.core.service import Assistant
@@ -33,11 +31,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pending(api: FakeBotApi) -> int:
-    """Updates Telegram still holds for the bot (not acknowledged with a 200)."""
-    return api._api_getWebhookInfo({}, {})["pending_update_count"]
-
-
 def posts_of(api: FakeBotApi, update_id: int) -> list[int | None]:
     """The statuses the webhook answered each delivery of `update_id` with (None: no answer)."""
     return [status for posted, status in api.webhook_posts if posted == update_id]
@@ -46,26 +39,6 @@ def posts_of(api: FakeBotApi, update_id: int) -> list[int | None]:
 def webhook_settings(api: FakeBotApi, database_url: str, port: int) -> Any:
     return bot_settings(api, database_url, webhook_url=f"http://127.0.0.1:{port}/telegram", webhook_secret=SECRET,
                         webhook_listen="127.0.0.1", webhook_port=port, metrics_port=free_port())
-
-
-class HeldReplies:
-    """A sendMessage hook holding the bot's replies to one chat until the test releases them: the bot is then
-    mid-update, deterministically. Released, a reply is carried out, or (dropped) never reaches Telegram."""
-
-    def __init__(self, chat_id: int, *, drop: bool = False) -> None:
-        self.chat_id, self.drop = chat_id, drop
-        self.replying, self.release = asyncio.Event(), asyncio.Event()
-
-    async def __call__(self, call: Any, request: web.Request) -> web.StreamResponse | None:
-        if call.params.get("chat_id") != self.chat_id or self.release.is_set():
-            return None
-        self.replying.set()
-        await self.release.wait()
-        if not self.drop:
-            return None
-        if request.transport is not None:  # the bot died with its reply on the way: Telegram never acted
-            request.transport.close()
-        return web.Response(status=499)
 
 
 async def test_a_replica_killed_mid_update_gets_it_delivered_again_and_it_is_answered_once(
@@ -78,19 +51,8 @@ async def test_a_replica_killed_mid_update_gets_it_delivered_again_and_it_is_ans
            "DATABASE_URL": database_url, "WEBHOOK_URL": settings.webhook_url, "WEBHOOK_SECRET": SECRET,
            "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port), "METRICS_PORT": str(free_port()),
            "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL,
-                                                   stderr=asyncio.subprocess.DEVNULL)
-    try:
-        await api.wait_for("setWebhook", timeout=60)  # listening: the fake POSTs queued updates to it
-        update_id = api.send_text("FR0038", user_id=CHAT)
-        await asyncio.wait_for(held.replying.wait(), 30)  # delivered, being handled, the reply on its way...
-        process.send_signal(signal.SIGKILL)  # ...and the replica is gone
-        await process.wait()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+    # Listening once it has set its webhook: the fake then POSTs queued updates to it.
+    update_id = await killed_mid_reply(api, held, env, tmp_path, ready="setWebhook")
     held.release.set()
     await api.wait_until(lambda: bool(posts_of(api, update_id)), timeout=10)  # the POST ended, unanswered
     assert 200 not in posts_of(api, update_id) and pending(api) == 1  # Telegram still holds the update
