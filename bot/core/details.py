@@ -31,7 +31,6 @@ from bot.core.passages import (
     stems_of,
     units_of,
 )
-from bot.core.records import Commitment
 from bot.core.text import features_of_word, tokens
 
 # How sure a quoted sentence must be to replace the answer of a field that a cue asked for.
@@ -65,14 +64,14 @@ def missing_facets(question_words: list[str]) -> list[str]:
     return _phrases_in(question_words, detail_words().missing_facets)
 
 
-def _held(c: Commitment, passage: Passage, left: list[str], lang: str) -> tuple[int, int]:
+def _held(texts: tuple[set[str], set[str]], passage: Passage, left: list[str], lang: str) -> tuple[int, int]:
     """(how many of the telling things asked the sentence holds, how many there are). The things asked are the
     words beyond the commitment's name, an abbreviation and the word written next to it as one ("EIG
     entrepreneurs"). A word that none of the commitment's texts has tells that part of the question goes
     unanswered, unless the texts are all in another language than the question's (then it may just be
     untranslated: "prévoit" asked of an English-only commitment)."""
     stems = passage_stems(passage)
-    everywhere, langs = commitment_stems(c)
+    everywhere, langs = texts  # commitment_stems of the commitment
     units = _merged(units_of(list(dict.fromkeys(left))))
     telling = [u for u in units if lang in langs or any(stems_of(w) & everywhere for w in u)]
     return sum(1 for unit in telling if any(stems_of(w) & stems for w in unit)), len(telling)
@@ -141,7 +140,8 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
     asked = [w for w in content if w not in words.filler and w not in figure_words and not w.isdigit() and len(w) > 2]
     passage = best_passage(c, asked, lang=lang, prefer_irm=asks_irm, numeric=figure,
                            min_coverage=MIN_COVERAGE if cued else 0.0) if left else None
-    held, telling = _held(c, passage, left, lang) if passage is not None else (0, 0)
+    texts = commitment_stems(c)
+    held, telling = _held(texts, passage, left, lang) if passage is not None else (0, 0)
     if passage is not None and not _answers(held, telling, passage, figure):
         passage = None
     if missing:
@@ -163,7 +163,6 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
         return Detail("passage", asked, passage, figure)
     if not cued and passage is None:
         # Named first: the words none of its texts has ("women" in "how many EIG entrepreneurs were women?").
-        everywhere, _langs = commitment_stems(c)
-        absent = [w for w in left if not stems_of(w) & everywhere]
+        absent = [w for w in left if not stems_of(w) & texts[0]]
         return Detail("unexplained", absent or left)
     return None

@@ -88,7 +88,7 @@ def commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
     """(the stems of every word of the commitment's texts, abbreviations expanded; the languages they are in)."""
     stems: set[str] = set()
     langs: set[str] = set()
-    for *_, lang, _milestone, _irm, text in ((None, *t) for t in _texts(c)):
+    for _field, lang, _milestone, _irm, text in _texts(c):
         langs.add(lang)
         words = tokens(text)
         stems.update(features_of_word(t)[0] for t in (*words, *expand_synonyms(words)))
