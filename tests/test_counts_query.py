@@ -240,3 +240,55 @@ def test_data_date_is_the_records_retrieval_date(index: Index) -> None:
 
     shown = answer_translator("en").date(date(year, month, day))
     assert f"Data as of {shown}." in ask(index, "how many commitments of Kenya?").text
+
+
+# -- institutions named the way people name them, plans and members counted as such --------------------------------
+
+
+def leads(test: Callable[[str], bool]) -> set[str]:
+    return {c["id"] for c in COMMITMENTS
+            if any(test(name) for inst in c.get("lead_institutions") or [] for name in inst.values())}
+
+
+def test_an_institution_of_two_words_made_one_by_equivalents_is_read_as_written(index: Index) -> None:
+    """"cabinet" and "office" are equivalents (bureau): "cabinet office" is the Cabinet Office, not every office."""
+    answer = ask(index, "list the commitments led by the cabinet office")
+    assert first_number(answer.text) == len(leads(lambda n: n == "Cabinet Office")) == 1
+    assert "UK0068" in answer.text
+
+
+def test_one_office_under_its_names_in_both_languages(index: Index) -> None:
+    """The French digital minister's office: "secrétaire d'État au numérique" = "Minister of State for the Digital
+    Sector" = "Secretary of State responsible for Digital Technology"."""
+    expected = leads(lambda n: ("numérique" in n.lower() and ("secrétaire d'etat" in n.lower()
+                                                               or "ministre d'état" in n.lower()))
+                     or ("State" in n and "Digital" in n))
+    for question in ("quels engagements sont pilotés par le secrétaire d'état au numérique ?",
+                     "commitments led by the minister of state for the digital sector"):
+        answer = ask(index, question)
+        assert first_number(answer.text) == len(expected), answer.text
+        assert "FR0044" in expected
+
+
+def test_how_many_action_plans_counts_plans(index: Index) -> None:
+    plans = {c["action_plan"] for c in COMMITMENTS if c["member"] == "france" and c.get("action_plan")}
+    for question in ("how many action plans does France have?", "combien de plans d'action a la France ?"):
+        answer = ask(index, question)
+        assert answer.intent == "count"
+        assert first_number(answer.text) == len(plans), answer.text
+        assert "36" not in answer.text.splitlines()[0]
+
+
+def test_how_many_members_counts_members(index: Index) -> None:
+    members = {c["member"] for c in COMMITMENTS}
+    answer = ask(index, "how many members are in the database?")
+    assert f"{len(members)} OGP members" in answer.text
+    starred_plans = {c["action_plan"] for c in COMMITMENTS if c["irm"].get("starred") == "yes"}
+    answer = ask(index, "combien de plans d'action ont des engagements étoilés ?")
+    assert answer.text.startswith(f"{len(starred_plans)} plans d'action"), answer.text
+
+
+def test_which_ones_is_filler(index: Index) -> None:
+    starred = {c["id"] for c in COMMITMENTS if c["member"] == "france" and c["irm"].get("starred") == "yes"}
+    answer = ask(index, "lesquels sont étoilés parmi les engagements français ?")
+    assert set(re.findall(r"\bFR\d{4}\b", answer.text)) == starred

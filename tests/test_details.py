@@ -149,3 +149,38 @@ def test_the_last_milestone_after_the_list(assistant: Assistant) -> None:
     first = ask(assistant, "jalons de FR0038")
     answer = assistant.answer("le dernier est-il réalisé ?", context=first.context)
     assert (answer.intent, answer.commitment, answer.milestone) == ("milestone_status", "FR0038", "9.3")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A field cue ("when", "selon l'IRM … état") with words naming something inside the commitment: the sentence
+    # that holds them, not the commitment's dates or status.
+    ("when was the EIG programme created?", "created in 2016"),
+    # (a sentence of the IRM's about these experts, where the status would answer another question)
+    ("selon l'IRM, quels obstacles empechent les experts du numerique de travailler pour l'Etat ?", "experts du"),
+])
+def test_a_field_cue_about_something_inside_the_commitment_quotes_it(assistant: Assistant, question: str,
+                                                                      expected: str) -> None:
+    answer = ask(assistant, question)
+    assert answer.intent in ("description", "irm_reports") and answer.commitment == "FR0038"
+    assert expected in folded(answer)
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    # Words of the field's own vocabulary, of the commitment's one-line description, or of an IRM report's name ask
+    # nothing more: the field is answered.
+    ("opening the administration to new skills: who leads it?", "lead_institution"),
+    ("Could you please provide the potential impact rating assessed for commitment FR0038 in the IRM Design Report?",
+     "ambition"),
+    ("wich ministries suport FR0038", "support_institutions"),
+    ("was the EIG program commitment completed", "commitment_status"),
+])
+def test_field_words_ask_nothing_more(assistant: Assistant, question: str, intent: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, "FR0038")
+
+
+def test_a_milestone_named_by_its_words(assistant: Assistant) -> None:
+    """"où en est le jalon sur le réseau des anciens EIG ?": the milestone whose words these are (9.2)."""
+    answer = ask(assistant, "ou en est le jalon sur le reseau des anciens EIG ?")
+    assert (answer.intent, answer.commitment, answer.milestone) == ("milestone_status", "FR0038", "9.2")
+    assert "terminé" in folded(answer)

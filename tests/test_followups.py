@@ -255,3 +255,22 @@ def test_the_scope_is_stored_as_json_and_old_contexts_still_load(assistant: Assi
     assert Context.from_json({**old, "scope": {"intent": "count", "words": "not a list"}}).scope is None
     assert assistant.answer("which of them are starred?", context=Context.from_json(old)).entities.get(
         "plans") is None  # no scope stored: nothing to refine
+
+
+# -- one commitment of the list ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("first", "follow_up", "commitment", "intent"), [
+    ("commitments about beneficial ownership", "who leads the UK one?", "UK0063", "lead_institution"),
+    ("engagements sur la science ouverte", "celui des Etats-Unis est-il étoilé ?", "US0072", "early_results"),
+])
+def test_the_member_one_of_a_list(assistant: Assistant, first: str, follow_up: str, commitment: str,
+                                  intent: str) -> None:
+    _, answer = chat(assistant, first, follow_up)
+    assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+def test_the_member_ones_refine_the_list(assistant: Assistant) -> None:
+    _, answer = chat(assistant, "commitments about open data", "which french ones are starred?")
+    assert answer.intent == "count"
+    assert listed(answer) and listed(answer) <= set(ids(member="france", irm_starred="yes"))

@@ -575,6 +575,12 @@ def institution_matches(name: str, phrase: str) -> bool:
     wanted = _canonical(tokens(phrase))
     if not wanted:
         return False
+    if len(set(wanted)) < len(wanted):
+        # Two words of the phrase made one by the equivalents ("cabinet office": both "office"): as written, then,
+        # or every office would be the Cabinet Office.
+        stop = lexicon().stopwords
+        literal = [w for w in tokens(phrase) if w not in stop and len(w) > 1]
+        return all(_word_matches(w, tokens(name)) for w in literal)
     have = _canonical(tokens(name))
     if all(_word_matches(w, have) for w in wanted):
         return True

@@ -13,6 +13,7 @@ asked ("who leads"), filler ("could you tell me"), and what is left. What is lef
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -28,9 +29,12 @@ from bot.core.passages import (
     irm_findings,
     next_steps,
     passage_stems,
+    sentence_stems,
+    specific,
     stems_of,
     units_of,
 )
+from bot.core.records import Commitment
 from bot.core.text import features_of_word, tokens
 
 # How sure a quoted sentence must be to replace the answer of a field that a cue asked for.
@@ -165,4 +169,60 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
         # Named first: the words none of its texts has ("women" in "how many EIG entrepreneurs were women?").
         absent = [w for w in left if not stems_of(w) & texts[0]]
         return Detail("unexplained", absent or left)
-    return None
+    if not cued:
+        return None
+    # The one-line description is a name too, for this: the index finds commitments by it ("opening the
+    # administration to new skills: who leads it?").
+    described = {f for f in index.name_features[index.position[commitment_id]] if not f.startswith("~")}
+    return _inside(c, asked, [w for w in left if features_of_word(w)[0] not in described], lang=lang,
+                   asks_irm=asks_irm, figure=figure)
+
+
+# A sentence answering about something inside the commitment must be at least this sure (its score also counts the
+# commitment's common words, which weigh little: "when was the EIG programme created?" scores 0.36).
+MIN_SCORE_INSIDE = 0.3
+
+
+def _inside(c: Commitment, asked: list[str], left: list[str], *, lang: str, asks_irm: bool,
+            figure: bool) -> Detail | None:
+    """A field cue with words naming something inside the commitment: "when was the EIG programme created?" asks
+    when the programme was created, not the commitment's dates; "selon l'IRM, quels obstacles …" asks for the
+    obstacles, not the status. Such words are in few of the commitment's sentences (a word in many names the
+    commitment itself) and are no cue or filter word. A sentence holding at least half of them answers; without
+    one, the field does (the caller's answer)."""
+    cues = _cue_words()
+    inside = [u for u in _merged(units_of(list(dict.fromkeys(left))))
+              if not any(w in cues[0] or w.startswith(cues[1]) for w in u) and specific(c, u)]
+    if not inside:
+        return None
+    # Looked for with every asked word (the commitment's common words tell its sentences apart: "the EIG programme,
+    # created in 2016") and with those words only (they would otherwise pull toward any sentence about it): the
+    # sentence holding more of them, the rarer on a tie.
+    found = [p for words in (asked, [w for u in inside for w in u])
+             if (p := best_passage(c, words, lang=lang, prefer_irm=asks_irm, numeric=figure, min_coverage=0.0))
+             and p.score >= MIN_SCORE_INSIDE and (not figure or answers_figure(p))]
+    if not found:
+        return None
+    rarity = {unit: 1 / max(1, sum(1 for stems in sentence_stems(c) if any(stems_of(w) & stems for w in unit)))
+              for unit in inside}
+
+    def holds(p: Passage) -> tuple[int, float]:
+        stems = passage_stems(p)
+        held = [unit for unit in inside if any(stems_of(w) & stems for w in unit)]
+        return len(held), sum(rarity[unit] for unit in held)
+
+    passage = max(found, key=holds)
+    if 2 * holds(passage)[0] < len(inside):
+        return None
+    return Detail("passage", asked, passage, figure)
+
+
+@functools.cache
+def _cue_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words of every cue phrase ("ministry" of "which ministry leads", "design" of "design report") and of
+    every filter's values ("limited"): words the question's reading already accounts for. A wildcard's stem is a
+    prefix ("evalu*"): (the words, the prefixes)."""
+    lex = lexicon()
+    words = {w for t in lex.triggers for w in t.words if not w.endswith("*")} | lex.filters.every_word
+    prefixes = {w.rstrip("*") for t in lex.triggers for w in t.words if w.endswith("*") and len(w) > 3}
+    return frozenset(words), tuple(sorted(prefixes))

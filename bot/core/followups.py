@@ -40,7 +40,8 @@ def understand_turn(index: Index, question: str, context: Context) -> Understand
     """The question understood in the conversation: a follow-up of the previous answer, or a question of its own."""
     if context.scope or (context.milestone and context.intent in MILESTONE_INTENTS):
         found = extract(question, index)
-        followed = _milestone_move(index, found, context) or _scope_follow_up(index, found, context)
+        followed = _milestone_move(index, found, context) or _scope_follow_up(index, found, context) \
+            or _one_of_the_list(index, found, context)
         if followed is not None:
             return followed
     u = understand(index, question, context)
@@ -218,6 +219,32 @@ def _scope_follow_up(index: Index, found: Entities, context: Context) -> Underst
     u.question = " ".join(composed)
     u.from_context = True
     u.confidence = max(u.confidence, 0.7)
+    return u
+
+
+def _one_of_the_list(index: Index, found: Entities, context: Context) -> Understanding | None:
+    """'who leads the UK one?', 'celui des États-Unis est-il étoilé ?' after a list: the listed commitment of that
+    member (a choice among them when it has several), not any of the member's commitments."""
+    scope = context.scope
+    if not scope or not scope.get("words") or not found.members or found.commitment_ids or found.unknown_ids \
+            or found.plan_named or len(found.words) > MAX_FOLLOW_UP:
+        return None
+    lex = lexicon()
+    if any(w in lex.commitment_words for w in found.words) and not _spans(found.words, lex.followups.phrases("one")):
+        return None  # "which Moroccan commitments …": a question of its own
+    asked, _ = score(found.words, skip=found.consumed).best(ABOUT_A_COMMITMENT)
+    if asked is None and not _spans(found.words, lex.followups.phrases("one")):
+        return None
+    previous = understand(index, " ".join(scope["words"]), Context())
+    f = aggregates.read_filters(previous, index)
+    if not f.narrows or f.unaccounted:
+        return None
+    listed = [c.id for c in aggregates.select(index, f)[1] if c.member in found.members]
+    if not listed:
+        return None
+    u = _about(found, listed[0], None, asked or "commitment_overview")
+    if len(listed) > 1:
+        u.commitment, u.candidates, u.confidence = None, listed[:6], 0.4
     return u
 
 

@@ -70,6 +70,7 @@ class FollowUpCues(_NluFile):
     next: CuePhrases = CuePhrases()  # "the next one", "le suivant"
     previous: CuePhrases = CuePhrases()  # "the previous one", "le précédent"
     whole: CuePhrases = CuePhrases()  # "as a whole", "dans son ensemble": back to the commitment
+    one: CuePhrases = CuePhrases()  # "the UK one", "celui des États-Unis": one commitment of the last list
 
     def phrases(self, kind: str) -> tuple[tuple[str, ...], ...]:
         """The folded phrases of one kind, longest first."""
@@ -94,6 +95,7 @@ class WordsFile(_NluFile):
     synonyms: dict[str, str]
     thanks: list[str]
     followups: FollowUpCues = FollowUpCues()
+    counted_units: dict[str, list[str]] = {}
 
 
 class GlossaryFile(_NluFile):
@@ -232,6 +234,7 @@ class Lexicon:
     thanks: tuple[tuple[str, ...], ...]  # phrases that thank (a greeting answered "you're welcome")
     translations: dict[str, tuple[str, ...]]  # French <-> English topic words (data/nlu/glossary.json)
     followups: FollowUpCues  # cues of follow-up questions (words.json "followups")
+    counted_units: dict[str, frozenset[tuple[str, ...]]]  # "plans", "members": what else a "how many" counts
 
     def alternatives(self, word: str) -> tuple[str, ...]:
         """The word and its equivalents in the other language."""
@@ -296,6 +299,7 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
         thanks=tuple(_words(p) for p in words.thanks),
         translations=_translations(glossary),
         followups=words.followups,
+        counted_units={unit: frozenset(_words(p) for p in phrases) for unit, phrases in words.counted_units.items()},
     )
 
 

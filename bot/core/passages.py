@@ -95,6 +95,30 @@ def commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
     return stems, langs
 
 
+# A word held by at most this share of a commitment's sentences is specific: it names something inside the
+# commitment ("created", "obstacles"), where a word in many of them ("EIG" in FR0038's) names the commitment.
+SPECIFIC_SHARE = 0.2
+_SENTENCE_STEMS: dict[tuple[str, int], list[set[str]]] = {}
+
+
+def sentence_stems(c: Commitment) -> list[set[str]]:
+    """The stems of each sentence of the commitment's texts (abbreviations expanded), computed once per record."""
+    key = (c.id, id(c))
+    if key not in _SENTENCE_STEMS:
+        if len(_SENTENCE_STEMS) > 512:
+            _SENTENCE_STEMS.clear()
+        _SENTENCE_STEMS[key] = [{features_of_word(t)[0] for t in (*tokens(s), *expand_synonyms(tokens(s)))}
+                                for *_, text in _texts(c) for s in _sentences(text)]
+    return _SENTENCE_STEMS[key]
+
+
+def specific(c: Commitment, unit: tuple[str, ...]) -> bool:
+    """Whether some but few of the commitment's sentences hold the unit (see SPECIFIC_SHARE)."""
+    sentences = sentence_stems(c)
+    held = sum(1 for stems in sentences if _holds(unit, stems))
+    return 0 < held <= SPECIFIC_SHARE * len(sentences)
+
+
 def passage_stems(p: Passage) -> set[str]:
     """The stems of a passage's words, abbreviations expanded."""
     return {features_of_word(t)[0] for t in (*tokens(p.text), *expand_synonyms(tokens(p.text)))}

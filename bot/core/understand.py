@@ -11,7 +11,7 @@ from bot.core.facts import IRM_STATES
 from bot.core.index import Index
 from bot.core.intents import IntentScores, score
 from bot.core.language import detect
-from bot.core.lexicon import lexicon
+from bot.core.lexicon import detail_words, lexicon
 from bot.core.records import Commitment
 from bot.core.search import rank
 from bot.core.text import features, features_of_word, tokens
@@ -58,6 +58,7 @@ class Understanding:
     chart: ChartRequest | None = None  # when the answer offers a chart
     missing_milestone: str | None = None  # asked for a milestone the commitment lacks
     detail: Detail | None = None  # what the question asks beyond a field (bot.core.details)
+    unit: str = "commitments"  # what a count counts: "commitments", "plans" or "members"
 
 
 def content_words(found: Entities, scores: IntentScores) -> list[str]:
@@ -261,6 +262,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
     if intent == "search" and any(m not in index.member_mask for m in found.members):
         intent = result.intent = "count"  # a list of a member without data: the count says it has none
+    if intent == "count" and (unit := _counted_unit(found)):
+        result.unit = unit  # "how many action plans does France have?": plans, not commitments
+        result.confidence = 0.8
+        return result
     counted = intent == "count" and _counts_no_commitments(found, words, plans)
     if counted:
         intent = None  # "how many entrepreneurs worked in the EIG programme?": a figure of a text
@@ -377,6 +382,11 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if intent == "milestone_status" and cid is None and found.milestone and not result.candidates:
         # "9.2" alone names a milestone number, not a commitment: ask which commitment.
         result.confidence = 0.3
+    if cid and not found.milestone and not found.milestone_position \
+            and lexicon().milestone_words.intersection(found.words) and intent in _STATUS_LIKE \
+            and (named := _milestone_by_content(index, words, [(cid, 1.0)])):
+        # "où en est le jalon sur le réseau des anciens EIG ?": the milestone its words describe
+        intent, found.milestone = "milestone_status", named[1]
     if cid and not found.commitment_ids and not result.from_context and intent in ABOUT_A_COMMITMENT:
         intent = _without_title_cues(index, cid, found, scores, intent)
     if cid and intent in ABOUT_A_COMMITMENT:
@@ -399,6 +409,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     return result
 
 
+_STATUS_LIKE = frozenset({"commitment_status", "commitment_overview", "milestone_status", "milestones",
+                          "description"})
 MILESTONE_WORDS_MIN = 2  # words of the question found in one milestone's text and in no other's
 
 
@@ -498,6 +510,33 @@ def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) 
         and not (lex.commitment_words | _PLURAL).intersection(found.words) \
         and not (lex.filters.narrowing_words - lex.stopwords).intersection(found.words) \
         and not lex.filters.share_words.intersection(found.words)
+
+
+def _counted_unit(found: Entities) -> str | None:
+    """What a count counts when it names no commitments: action plans or members (data/nlu/words.json)."""
+    lex = lexicon()
+    words = found.words
+
+    def unit_at(i: int) -> str | None:
+        return next((unit for unit, phrases in lex.counted_units.items()
+                     for p in phrases if tuple(words[i:i + len(p)]) == p), None)
+
+    # Right after "how many" / "combien de", the unit is what is counted, whatever follows ("how many plans have
+    # starred commitments?"); elsewhere only in a question that names no commitments. Without "how many" it is a
+    # list or a comparison ("compare France's 2018-2020 and 2021-2023 plans"), of commitments.
+    asks_number = False
+    for phrase in detail_words().figure:
+        for i in range(len(words) - len(phrase) + 1):
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                asks_number = True
+                j = i + len(phrase)
+                while j < len(words) and words[j] in lex.stopwords and not unit_at(j):
+                    j += 1
+                if j < len(words) and (unit := unit_at(j)):
+                    return unit
+    if not asks_number or (lex.commitment_words | _PLURAL | _SINGULAR).intersection(words):
+        return None
+    return next((unit for i in range(len(words)) if (unit := unit_at(i))), None)
 
 
 SHORT_FOLLOW_UP = 6  # words: "et combien ça coûte ?", "what's its budget?"

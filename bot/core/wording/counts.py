@@ -17,7 +17,7 @@ from bot.core.records import Commitment
 from bot.core.text import tokens
 from bot.core.types import Button, ChartRequest
 from bot.core.understand import Understanding
-from bot.core.wording import searches
+from bot.core.wording import searches, units
 from bot.core.wording.draft import Draft
 from bot.core.wording.names import commitment_url, label, member_name
 
@@ -30,6 +30,9 @@ def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None
     comparing = any(w in spec.compare_words for w in u.lang_words)
     u.confidence = max(u.confidence, 0.7)
     if not _named_in_data(draft, index, u, f):
+        return
+    if u.unit != "commitments":  # "how many action plans …": plans or members, never commitments under their name
+        units.count_units(draft, index, u, f)
         return
     if wants_chart or (comparing and len(f.plans) >= 2):
         _breakdown(draft, index, u, f, chart=wants_chart)
