@@ -184,3 +184,30 @@ def test_a_milestone_named_by_its_words(assistant: Assistant) -> None:
     answer = ask(assistant, "ou en est le jalon sur le reseau des anciens EIG ?")
     assert (answer.intent, answer.commitment, answer.milestone) == ("milestone_status", "FR0038", "9.2")
     assert "terminé" in folded(answer)
+
+
+@pytest.mark.parametrize(("question", "commitment", "missing"), [
+    # A count or a list of a facet no record has and no text speaks of: said, never a count of something else.
+    ("how much did kenya spend on its beneficial ownership register", None, "spend"),
+    ("which commitments got the most twitter mentions", None, "twitter"),
+    # How many people: no record counts users or staff.
+    ("combien de personnes ont utilisé le portail de l'Etat uruguayen UY0110 ?", "UY0110", "combien de personnes"),
+    ("combien de fonctionnaires travaillent sur FR0031", "FR0031", "fonctionnaires travaillent"),
+])
+def test_a_facet_without_data_in_counts_and_figures(assistant: Assistant, question: str, commitment: str | None,
+                                                    missing: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == ("unknown", commitment)
+    assert f"“{missing}”" in answer.text or f"« {missing} »" in answer.text
+    assert "did not understand" not in answer.text
+
+
+@pytest.mark.parametrize(("question", "intent", "commitment"), [
+    ("list the milestones of the EIG commitment", "milestones", "FR0038"),
+    ("what other bodies help with the cote d'ivoire whistleblower commitment", "support_institutions", "CI0018"),
+    ("institution cheffe de file de l'engagement sur la transparence des représentants d'intérêts",
+     "lead_institution", "FR0049"),
+])
+def test_cues_of_one_commitment_s_fields(assistant: Assistant, question: str, intent: str, commitment: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, commitment)

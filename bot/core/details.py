@@ -64,8 +64,13 @@ def _phrases_in(words: list[str], phrases: frozenset[tuple[str, ...]]) -> list[s
 
 
 def missing_facets(question_words: list[str]) -> list[str]:
-    """The facets the question asks for that the data has no field for ("budget", "phone")."""
-    return _phrases_in(question_words, detail_words().missing_facets)
+    """The facets the question asks for that the data has no field for ("budget", "phone"); of two that share a
+    word ("combien de personnes", "personnes travaillent"), the first."""
+    kept: list[str] = []
+    for phrase in _phrases_in(question_words, detail_words().missing_facets):
+        if not any(set(phrase.split()) & set(k.split()) for k in kept):
+            kept.append(phrase)
+    return kept
 
 
 def _held(texts: tuple[set[str], set[str]], passage: Passage, left: list[str], lang: str) -> tuple[int, int]:

@@ -214,7 +214,11 @@ def _candidate_choice(words: list[str], context: Context) -> str | None:
 def _choose_intent(scores: IntentScores, found: Entities, has_topic: bool) -> str | None:
     """The intent asked, before knowing the commitment; None when nothing specific was asked."""
     if scores.get("count") and not found.commitment_ids:
-        return "count"
+        specific, specific_score = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
+        one = _SINGULAR.intersection(found.words) and not _PLURAL.intersection(found.words)
+        if not (one and specific and specific_score > scores.get("count")):
+            return "count"  # not "list the milestones of the EIG commitment": one commitment's field
+        return specific
     if scores.get("search") and not found.commitment_ids and has_topic:
         specific, specific_score = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
         if specific_score <= scores.get("search"):
@@ -269,6 +273,12 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     counted = intent == "count" and _counts_no_commitments(found, words, plans)
     if counted:
         intent = None  # "how many entrepreneurs worked in the EIG programme?": a figure of a text
+    if intent in ("count", "search") and not found.commitment_ids \
+            and (missing := [m for m in missing_facets(found.words) if not set(m.split()) & index.corpus_words]):
+        # "how much did Kenya spend on …", "which commitments got the most twitter mentions": a facet no record has
+        # and no text speaks of; a count or a list would answer another question.
+        result.intent, result.detail, result.confidence = "unknown", Detail("missing_facet", missing), 0.3
+        return result
     if intent in ("count", "search"):
         result.confidence = min(0.95, 0.6 + 0.1 * scores.get(intent))
         return result

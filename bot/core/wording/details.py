@@ -91,6 +91,10 @@ def unknown(draft: Draft, index: Index, u: Understanding) -> None:
     if detail is not None and u.commitment is None and detail.kind == "missing_facet":
         draft.add(t._("I have no information on {asked}: OGP's data on commitments has no such field.",
                       asked=_quoted(draft, detail.words)))
+        # What it can answer, not "I did not understand": the question was understood, the data lacks it.
+        draft.add(t._("Try: “status of FR0038 milestone 9.2?”, “who leads FR0038?” or “commitments about open "
+                      "data”. Type help for more."))
+        return
     if detail is None or u.commitment is None:
         conversation.not_understood(draft, index, u)
         return

@@ -101,10 +101,10 @@ def verifiability(draft: Draft, index: Index, c: Commitment) -> None:
     t = draft.t
     key = c.irm.verifiable
     if key == "yes":
-        draft.add(t._("Yes: the IRM found {id} ({title}) specific enough to be verifiable.", id=c.id,
+        draft.add(t._("Yes: {id} ({title}) is verifiable: the IRM found it specific enough to verify.", id=c.id,
                       title=draft.text_of(c.title)))
     elif key == "no":
-        draft.add(t._("No: the IRM found {id} ({title}) not specific enough to be verifiable.", id=c.id,
+        draft.add(t._("No: {id} ({title}) is not verifiable: the IRM found it not specific enough to verify.", id=c.id,
                       title=draft.text_of(c.title)))
     else:
         draft.add(t._("Verifiable: {value} (IRM) for {id}.", id=c.id,
