@@ -274,3 +274,19 @@ def test_the_member_ones_refine_the_list(assistant: Assistant) -> None:
     _, answer = chat(assistant, "commitments about open data", "which french ones are starred?")
     assert answer.intent == "count"
     assert listed(answer) and listed(answer) <= set(ids(member="france", irm_starred="yes"))
+
+
+def test_the_one_of_a_list_named_by_its_title(assistant: Assistant) -> None:
+    _, answer = chat(assistant, "Liberia commitments", "who supports the public contracts one?")
+    assert (answer.intent, answer.commitment) == ("support_institutions", "LR0041")
+
+
+@pytest.mark.parametrize(("first", "follow_up", "phrase"), [
+    ("parle-moi de FR0038", "que recommande l'IRM pour la suite ?", "prochaines étapes"),
+    ("tell me about the EIG commitment", "what did the IRM say should happen next?", "next steps"),
+])
+def test_what_the_irm_recommends_for_the_conversation_s_commitment(assistant: Assistant, first: str,
+                                                                    follow_up: str, phrase: str) -> None:
+    _, answer = chat(assistant, first, follow_up)
+    assert (answer.intent, answer.commitment) == ("irm_reports", "FR0038")
+    assert phrase in answer.text

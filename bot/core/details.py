@@ -73,6 +73,13 @@ def missing_facets(question_words: list[str]) -> list[str]:
     return kept
 
 
+def asks_the_irm(question_words: list[str]) -> bool:
+    """Whether the question asks what the IRM recommends or concluded ("que recommande l'IRM pour la suite ?"):
+    a question about a commitment's IRM reports, even with no other cue."""
+    words = detail_words()
+    return bool(_phrases_in(question_words, words.irm_advice) or _phrases_in(question_words, words.irm_findings))
+
+
 def _held(texts: tuple[set[str], set[str]], passage: Passage, left: list[str], lang: str) -> tuple[int, int]:
     """(how many of the telling things asked the sentence holds, how many there are). The things asked are the
     words beyond the commitment's name, an abbreviation and the word written next to it as one ("EIG

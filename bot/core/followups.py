@@ -26,7 +26,14 @@ from bot.core.lexicon import lexicon
 from bot.core.records import Commitment
 from bot.core.text import tokens
 from bot.core.types import Answer, Context
-from bot.core.understand import ABOUT_A_COMMITMENT, Understanding, understand
+from bot.core.understand import (
+    ABOUT_A_COMMITMENT,
+    STRONG_TITLE,
+    Understanding,
+    content_words,
+    title_matches,
+    understand,
+)
 
 SCOPE_INTENTS = ("count", "search")
 MAX_FOLLOW_UP = 10  # words: a longer question is a question of its own
@@ -226,20 +233,31 @@ def _one_of_the_list(index: Index, found: Entities, context: Context) -> Underst
     """'who leads the UK one?', 'celui des États-Unis est-il étoilé ?' after a list: the listed commitment of that
     member (a choice among them when it has several), not any of the member's commitments."""
     scope = context.scope
-    if not scope or not scope.get("words") or not found.members or found.commitment_ids or found.unknown_ids \
+    if not scope or not scope.get("words") or found.commitment_ids or found.unknown_ids \
             or found.plan_named or len(found.words) > MAX_FOLLOW_UP:
         return None
     lex = lexicon()
-    if any(w in lex.commitment_words for w in found.words) and not _spans(found.words, lex.followups.phrases("one")):
+    one = _spans(found.words, lex.followups.phrases("one"))
+    if not found.members and not one:
+        return None
+    if any(w in lex.commitment_words for w in found.words) and not one:
         return None  # "which Moroccan commitments …": a question of its own
-    asked, _ = score(found.words, skip=found.consumed).best(ABOUT_A_COMMITMENT)
-    if asked is None and not _spans(found.words, lex.followups.phrases("one")):
+    scores = score(found.words, skip=found.consumed)
+    asked, _ = scores.best(ABOUT_A_COMMITMENT)
+    if asked is None and not one:
         return None
     previous = understand(index, " ".join(scope["words"]), Context())
     f = aggregates.read_filters(previous, index)
     if not f.narrows or f.unaccounted:
         return None
-    listed = [c.id for c in aggregates.select(index, f)[1] if c.member in found.members]
+    listed = [c.id for c in aggregates.select(index, f)[1] if not found.members or c.member in found.members]
+    if not found.members:
+        # "who supports the public contracts one?": the listed commitment whose title has those words
+        cues = {found.words[i] for i in one}
+        words = [w for w in content_words(found, scores) if w not in cues and not _is_cue(w)]
+        titled = {m.commitment for m in title_matches(index, words, members=[], plans=[], limit=40)
+                  if m.coverage >= STRONG_TITLE}
+        listed = [cid for cid in listed if cid in titled]
     if not listed:
         return None
     u = _about(found, listed[0], None, asked or "commitment_overview")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.details import Detail, missing_facets, read_detail
+from bot.core.details import Detail, asks_the_irm, missing_facets, read_detail
 from bot.core.entities import Entities, expand_synonyms, extract, plans_matching
 from bot.core.facts import IRM_STATES
 from bot.core.index import Index
@@ -253,7 +253,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     words = content_words(found, scores)
     plans = plans_matching(found, index, found.members[0] if found.members else None) if found.plan_named else []
     has_topic = bool(words or found.policy_areas)
-    intent = _choose_intent(scores, found, has_topic) or _same_question_again(found, words, context)
+    intent = _choose_intent(scores, found, has_topic) or _same_question_again(found, words, context) \
+        or ("irm_reports" if asks_the_irm(found.words) else None)
     result = Understanding(intent=intent or "unknown", lang_words=found.words, entities=found, content=words,
                            plans=plans, question=question)
     if _facet_of_the_last_commitment(index, found, context, result):
