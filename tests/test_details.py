@@ -204,6 +204,8 @@ def test_a_facet_without_data_in_counts_and_figures(assistant: Assistant, questi
 
 @pytest.mark.parametrize(("question", "intent", "commitment"), [
     ("list the milestones of the EIG commitment", "milestones", "FR0038"),
+    # "open" is a word of the title, "open government" a cue of early results all the same
+    ("did the US open science commitment open government?", "early_results", "US0072"),
     ("what other bodies help with the cote d'ivoire whistleblower commitment", "support_institutions", "CI0018"),
     ("institution cheffe de file de l'engagement sur la transparence des représentants d'intérêts",
      "lead_institution", "FR0049"),
