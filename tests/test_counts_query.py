@@ -292,3 +292,18 @@ def test_which_ones_is_filler(index: Index) -> None:
     starred = {c["id"] for c in COMMITMENTS if c["member"] == "france" and c["irm"].get("starred") == "yes"}
     answer = ask(index, "lesquels sont étoilés parmi les engagements français ?")
     assert set(re.findall(r"\bFR\d{4}\b", answer.text)) == starred
+
+
+def test_comparing_members_breaks_them_down(index: Index) -> None:
+    answer = ask(index, "compare kenya and nigeria")
+    plans = {c["action_plan"] for c in COMMITMENTS if c["member"] in ("kenya", "nigeria") and c.get("action_plan")}
+    assert len(answer.text.splitlines()) >= len(plans)
+    assert all(any(line.startswith(("Kenya", "Nigeria")) for line in answer.text.splitlines()) for _ in plans)
+
+
+def test_the_words_introducing_a_topic_are_not_the_topic(index: Index) -> None:
+    """"… porte sur la propriété effective": the topic is beneficial ownership, "porte" introduces it."""
+    kenya = {c["id"] for c in COMMITMENTS if c["member"] == "kenya"}
+    answer = ask(index, "quelle part des engagements du kenya porte sur la propriété effective ?")
+    assert "porte propri" not in answer.text.lower()
+    assert set(re.findall(r"\bKE\d{4}\b", answer.text)) == kenya

@@ -255,6 +255,8 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
         else:
             f.topic_areas.append(area)
     area_positions = {i for i, w in enumerate(words) for a in f.topic_areas if w in found.area_words.get(a, set())}
+    # The words that introduce a topic ("porte sur", "dealing with") are not part of it.
+    cued = bool(_find(words, p.topic_cues, taken))
     content = set(u.content) - lexicon().filters.compare_words - lexicon().filters.chart_words
     left = [w for i, w in enumerate(words) if i not in taken and w in content and not w.isdigit()
             and (w not in p.filler or i in area_positions)]
@@ -262,7 +264,6 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
         _members_and_plans(index, u, f)
         # A word found only deep in some texts ("time" in "completed on time") is no topic unless the question
         # introduces it as one ("about", "concernant"): it names a title or a policy area, or it is unaccounted.
-        cued = bool(_find(words, p.topic_cues, set()))
         known = [w for w in left if about(index, [w], []).any() and (cued or in_titles(index, w))]
         f.unaccounted = [w for w in dict.fromkeys(left) if w not in known and not _names_an_area(w, found)]
         f.topic = [w for w in left if w in known or _names_an_area(w, found)]

@@ -34,7 +34,7 @@ def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None
     if u.unit != "commitments":  # "how many action plans …": plans or members, never commitments under their name
         units.count_units(draft, index, u, f)
         return
-    if wants_chart or (comparing and len(f.plans) >= 2):
+    if wants_chart or (comparing and (len(f.plans) >= 2 or len(f.members) >= 2)):
         _breakdown(draft, index, u, f, chart=wants_chart)
         return
     if f.unaccounted:
