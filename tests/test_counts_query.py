@@ -307,3 +307,23 @@ def test_the_words_introducing_a_topic_are_not_the_topic(index: Index) -> None:
     answer = ask(index, "quelle part des engagements du kenya porte sur la propriété effective ?")
     assert "porte propri" not in answer.text.lower()
     assert set(re.findall(r"\bKE\d{4}\b", answer.text)) == kenya
+
+
+def rated_by_the_irm(c: dict[str, Any]) -> bool:
+    fields = ("completion", "completion_midterm", "completion_end", "ambition", "potential_impact", "verifiable",
+              "starred", "early_results")
+    values = [irm(c, f) for f in fields] + list(irm(c, "relevance") or [])
+    return any(v and v not in STATES for v in values)
+
+
+@pytest.mark.parametrize(("question", "assessed"), [
+    ("combien d'engagements n'ont pas été évalués par l'IRM ?", False),
+    ("how many commitments were not assessed by the IRM?", False),
+    ("how many french commitments were assessed by the IRM?", True),
+])
+def test_whether_the_irm_assessed_a_commitment_is_a_filter(index: Index, question: str, assessed: bool) -> None:
+    """Never the total: "not assessed by the IRM" counted 97 (all) before."""
+    french = "french" in question
+    expected = {c["id"] for c in COMMITMENTS if rated_by_the_irm(c) == assessed and (not french or c["member"] == "france")}
+    answer = ask(index, question)
+    assert first_number(answer.text) == len(expected), answer.text

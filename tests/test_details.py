@@ -213,3 +213,13 @@ def test_a_facet_without_data_in_counts_and_figures(assistant: Assistant, questi
 def test_cues_of_one_commitment_s_fields(assistant: Assistant, question: str, intent: str, commitment: str) -> None:
     answer = ask(assistant, question)
     assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+@pytest.mark.parametrize(("question", "intent", "commitment"), [
+    # French elisions typed without the apostrophe, as on a phone
+    ("qui pilote lengagement sur les lanceurs dalerte en cote divoire", "lead_institution", "CI0018"),
+    ("ki pilote lengagement sur les lanceurs dalerte en cote divoire", "lead_institution", "CI0018"),
+])
+def test_elisions_without_apostrophe(assistant: Assistant, question: str, intent: str, commitment: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, commitment)

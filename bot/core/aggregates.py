@@ -39,20 +39,21 @@ _LONGEST = 8  # words of the longest phrase looked for
 FIELDS: dict[str, str] = {
     "completion": "completion", "ambition": "ambition", "potential_impact": "potential_impact",
     "verifiable": "yes_no", "starred": "yes_no", "relevance": "relevance", "early_results": "early_results",
-    "status": "status", "review": "irm_state",
+    "status": "status", "review": "irm_state", "assessed": "yes_no",
 }
 IRM_FIELDS = frozenset(FIELDS) - {"status"}
-ASSESSED_FIELDS = IRM_FIELDS - {"review"}  # fields whose filter counts only the commitments the IRM assessed
+# Fields whose filter counts only the commitments the IRM assessed ("assessed" itself is asked of every one).
+ASSESSED_FIELDS = IRM_FIELDS - {"review", "assessed"}
 # Values whose vocabulary labels and aliases are words of their own ("yes", "relevant"): named only by the
 # phrases of filters.json, never by the bare label.
-_NO_LABELS = {"verifiable", "starred"}
+_NO_LABELS = {"verifiable", "starred", "assessed"}
 _NOT_PHRASES = frozenset({"yes", "oui", "si", "no", "non", "relevant", "pertinent", "not relevant", "non pertinent",
                           "y", "n", "true", "false", "information", "participation", "none", "aucun", "aucune",
                           "nul", "ninguna", "moyen", "haut", "bas", "basse", "haute", "alta", "alto", "baja", "bajo",
                           "complete", "completed", "considerable", "no data", "pending", "en attente"})
 # The default field of a value phrase shared by fields when no cue says which.
 _DEFAULT_ORDER = ("completion", "status", "review", "ambition", "early_results", "relevance", "potential_impact",
-                  "verifiable", "starred")
+                  "verifiable", "starred", "assessed")
 # Fields whose vocabulary labels filter without a cue in the question ("limited", "active").
 _WITHOUT_CUE = frozenset({"completion", "status"})
 _ORDERED = frozenset({"completion", "ambition", "potential_impact", "early_results"})
@@ -153,7 +154,7 @@ def _phrases() -> _Phrases:
         for key, texts in keys.items():
             for text in texts:
                 add(text, name, key, name in ("completion", "ambition", "potential_impact", "starred",
-                                              "verifiable", "status", "review")
+                                              "verifiable", "status", "review", "assessed")
                     or any(w in _cue_words(name) for w in tokens(text)))
 
     def group(texts: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -442,12 +443,19 @@ def _value_getters() -> dict[str, Callable[[Commitment], list[str]]]:
     def one(value: str | None) -> list[str]:
         return [value] if value else []
 
+    rated: list[Callable[[Commitment], list[str]]] = [
+        lambda c: one(completion_level(c)), lambda c: one(c.irm.ambition), lambda c: one(c.irm.potential_impact),
+        lambda c: one(c.irm.verifiable), lambda c: one(c.irm.starred), lambda c: list(c.irm.relevance),
+        lambda c: one(c.irm.early_results)]
+
     return {
         "completion": lambda c: one(completion_level(c)),
         "ambition": lambda c: one(c.irm.ambition), "potential_impact": lambda c: one(c.irm.potential_impact),
         "verifiable": lambda c: one(c.irm.verifiable), "starred": lambda c: one(c.irm.starred),
         "relevance": lambda c: list(c.irm.relevance), "early_results": lambda c: one(c.irm.early_results),
         "status": lambda c: one(c.status), "review": review,
+        # whether the IRM rated anything of it: "how many commitments has the IRM not assessed?"
+        "assessed": lambda c: ["yes" if any(is_assessed(v) for get in rated for v in get(c)) else "no"],
     }
 
 
@@ -468,7 +476,7 @@ def _fields(index: Index) -> _Fields:
                 masks.setdefault((name, value), np.zeros(n, dtype=bool))[position] = True
                 if name == "review" or is_assessed(value):
                     assessed[name][position] = True
-                    if name in IRM_FIELDS - {"review"}:
+                    if name in ASSESSED_FIELDS:
                         any_irm[position] = True
     table = _Fields(masks, assessed, any_irm)
     _FIELD_TABLES.clear()

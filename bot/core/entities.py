@@ -87,7 +87,7 @@ def _mark(words: list[str], consumed: set[int], text: str) -> None:
 
 def extract(question: str, index: Index) -> Entities:
     lex = lexicon()
-    raw_words = tokens(question)
+    raw_words = [part for word in tokens(question) for part in index.unglue(word)]
     expanded = expand_synonyms(raw_words)
     # Typo correction costs a fuzzy look-up per unknown word: a question has few; pasted text has many.
     words = [index.correct(w) for w in expanded[:MAX_CORRECTED]] + expanded[MAX_CORRECTED:]

@@ -106,6 +106,9 @@ def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], s
     return phrases
 
 
+_ELIDED = frozenset("aeiouyh")  # French elides before a vowel or a mute h
+
+
 @dataclass
 class Index:
     version: int
@@ -223,6 +226,18 @@ class Index:
 
     def resolve_id(self, prefix: str, number: int) -> str | None:
         return self.by_prefix_number.get((prefix.upper(), number))
+
+    def unglue(self, word: str) -> list[str]:
+        """A French elision typed without its apostrophe ("lengagement", "dalerte", "cote divoire"): the article
+        and the known word it was glued to; else the word."""
+        if len(word) < 5 or word in self.corpus_words or word in lexicon().known_words:
+            return [word]
+        for article in ("qu", "l", "d", "j", "n", "s", "c"):
+            rest = word[len(article):]
+            if word.startswith(article) and rest[0] in _ELIDED and (rest in self.corpus_words
+                                                                     or rest in lexicon().known_words):
+                return [article, rest]
+        return [word]
 
     def correct(self, word: str) -> str:
         """The known word closest to a word not known (a typo), or the word itself."""

@@ -410,6 +410,14 @@ def _criteria(draft: Draft, f: aggregates.Filters, count: int) -> list[Criterion
             criteria.append(Criterion(
                 t.ngettext("has the status {value}", "have the status {value}", count, value=value),
                 t._("have the status {value}", value=value), t._("does not have the status {value}", value=value)))
+        elif c.field == "assessed" and (c.values == ("yes",)) != c.negated:
+            criteria.append(Criterion(
+                t.ngettext("has been assessed by the IRM", "have been assessed by the IRM", count),
+                t._("have been assessed by the IRM"), t._("was not assessed by the IRM")))
+        elif c.field == "assessed":
+            criteria.append(Criterion(
+                t.ngettext("has not been assessed by the IRM", "have not been assessed by the IRM", count),
+                t._("have not been assessed by the IRM"), t._("was assessed by the IRM")))
         elif c.field == "review" and not c.negated:
             value = values(kind, c.values)
             criteria.append(Criterion(
