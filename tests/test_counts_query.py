@@ -324,6 +324,7 @@ def rated_by_the_irm(c: dict[str, Any]) -> bool:
 def test_whether_the_irm_assessed_a_commitment_is_a_filter(index: Index, question: str, assessed: bool) -> None:
     """Never the total: "not assessed by the IRM" counted 97 (all) before."""
     french = "french" in question
-    expected = {c["id"] for c in COMMITMENTS if rated_by_the_irm(c) == assessed and (not french or c["member"] == "france")}
+    expected = {c["id"] for c in COMMITMENTS
+                if rated_by_the_irm(c) == assessed and (not french or c["member"] == "france")}
     answer = ask(index, question)
     assert first_number(answer.text) == len(expected), answer.text
