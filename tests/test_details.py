@@ -223,3 +223,22 @@ def test_cues_of_one_commitment_s_fields(assistant: Assistant, question: str, in
 def test_elisions_without_apostrophe(assistant: Assistant, question: str, intent: str, commitment: str) -> None:
     answer = ask(assistant, question)
     assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+def test_when_an_action_plan_ends(assistant: Assistant) -> None:
+    answer = ask(assistant, "quand se termine le plan d'action 2018-2020 de la france ?")
+    assert (answer.intent, answer.commitment) == ("dates", None)
+    assert "court de 2018 à 2020" in answer.text
+
+
+@pytest.mark.parametrize(("question", "intent", "commitment"), [
+    ("l'irm a t il évalué FR0031 ?", "irm_reports", "FR0031"),
+    ("has the IRM assessed UK0068?", "irm_reports", "UK0068"),
+    # the field the IRM assessed, when one is named
+    ("Has the IRM assessed the verifiability of CI0021 yet?", "verifiability", "CI0021"),
+    ("what's OGP?", "help", None),
+])
+def test_asking_whether_the_irm_assessed(assistant: Assistant, question: str, intent: str,
+                                          commitment: str | None) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, commitment)

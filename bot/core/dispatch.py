@@ -18,7 +18,7 @@ from bot.core.search import rank
 from bot.core.text import tokens
 from bot.core.types import Answer, Candidate, Context, Hit, SearchPage
 from bot.core.understand import ABOUT_A_COMMITMENT, Understanding, title_matches, understand
-from bot.core.wording import Renderer, commitment, conversation, counts, details, irm, searches
+from bot.core.wording import Renderer, commitment, conversation, counts, details, irm, plans, searches
 from bot.core.wording.draft import Draft
 from bot.core.wording.names import commitment_url
 from bot.core.wording.which import about, about_milestone, unknown_commitment
@@ -43,7 +43,7 @@ RENDERERS: dict[str, Renderer] = {
     "verifiability": about(irm.verifiability),
     "relevance": about(irm.relevance),
     "early_results": about(irm.early_results),
-    "dates": about_milestone(commitment.dates),
+    "dates": lambda draft, index, u: _dates(draft, index, u),
     "description": details.description,
     "action_plan": about(commitment.action_plan),
     "irm_reports": details.irm_reports,
@@ -51,6 +51,17 @@ RENDERERS: dict[str, Renderer] = {
     "count": counts.count,
     "unknown": details.unknown,
 }
+
+
+_COMMITMENT_DATES = about_milestone(commitment.dates)
+
+
+def _dates(draft: Draft, index: Index, u: Understanding) -> None:
+    """A commitment's (or milestone's) dates; an action plan's when the question names a plan and no commitment."""
+    if u.commitment is None and not u.candidates and u.plans and not u.entities.unknown_ids:
+        plans.plan_dates(draft, index, u)
+    else:
+        _COMMITMENT_DATES(draft, index, u)
 
 
 def answer_question(index: Index, question: str, *, context: Context, lang: str | None,

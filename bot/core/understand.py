@@ -30,6 +30,8 @@ _FIELD_OF_INTENT = {
     "milestones": lambda c: c.milestones,
     "irm_reports": lambda c: c.irm.reports,
 }
+_IRM_RATED = {"commitment_status", "ambition", "verifiability", "relevance", "early_results"}
+_NAMED_FIELD = 1.5  # a field's own word at full weight ("verifiability", "achèvement"), not a word shared with others
 STRONG_TITLE = 0.75  # share of the question's own words found in a commitment's names
 WEAK_TITLE = 0.5
 
@@ -226,6 +228,10 @@ def _choose_intent(scores: IntentScores, found: Entities, has_topic: bool) -> st
     if not found.commitment_ids and _asks_for_a_list(found):
         return "count"
     specific, _ = scores.best(ABOUT_A_COMMITMENT - {"commitment_overview"})
+    if specific == "irm_reports":
+        # "has the IRM assessed the verifiability of CI0021?": the field the IRM assessed, when one is named
+        rated, rated_score = scores.best(_IRM_RATED)
+        specific = rated if rated and rated_score >= _NAMED_FIELD else specific
     if found.milestone or found.milestone_position:
         if specific in (None, "commitment_status", "milestones", "milestone_status"):
             return "milestone_status"
