@@ -328,3 +328,36 @@ def test_whether_the_irm_assessed_a_commitment_is_a_filter(index: Index, questio
                 if rated_by_the_irm(c) == assessed and (not french or c["member"] == "france")}
     answer = ask(index, question)
     assert first_number(answer.text) == len(expected), answer.text
+
+
+def test_a_negation_before_the_field_s_cue(index: Index) -> None:
+    """"ne sont pas pertinents pour la participation civique": the negation is before "pertinents", not before the
+    value; it was dropped (the relevant ones were counted)."""
+    relevant = {c["id"] for c in COMMITMENTS if "civic_participation" in (irm(c, "relevance") or [])}
+    answer = ask(index, "combien d'engagements ne sont pas pertinents pour la participation civique ?")
+    assert first_number(answer.text) != len(relevant)
+    assert "ne sont pas pertinents" in answer.text
+
+
+def test_at_least_goes_up_the_value_s_own_scale(index: Index) -> None:
+    answer = ask(index, "how many commitments with at least moderate potential impact?")
+    assert "“Moderate” or “Transformative”" in answer.text
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("which countries have starred commitments?", "members"),
+    ("number of commitments per member", "members"),
+    ("which member has the most commitments?", "members"),
+    ("what plans does france have?", "plans"),
+    ("combien d'engagements dans le plan 2023-2025 de la France ?", "commitments"),
+])
+def test_what_is_counted(index: Index, question: str, unit: str) -> None:
+    answer = ask(index, question)
+    assert answer.intent == "count"
+    first = answer.text.splitlines()[0]
+    if unit == "members":
+        assert "member" in first and "France (" in answer.text
+    elif unit == "plans":
+        assert "action plans" in first
+    else:
+        assert first.endswith(": 1 engagement.") and "plans d'action" not in first

@@ -57,6 +57,10 @@ _DEFAULT_ORDER = ("completion", "status", "review", "ambition", "early_results",
 # Fields whose vocabulary labels filter without a cue in the question ("limited", "active").
 _WITHOUT_CUE = frozenset({"completion", "status"})
 _ORDERED = frozenset({"completion", "ambition", "potential_impact", "early_results"})
+# A field whose vocabulary holds two scales (the IRM's older and newer potential impact ratings): "at least
+# moderate" goes up its own scale only.
+_SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "potential_impact": (("none", "minor", "moderate", "transformative"), ("unclear", "modest", "substantial"))}
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,8 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
         negated = _negated(words, start, p, taken)
         values: tuple[str, ...] = (key,)
         if name in _ORDERED and _near(words, start, end, p.at_least, taken):
-            levels = [k for k in vocabulary().keys(FIELDS[name]) if k not in IRM_STATES]
+            levels = next((scale for scale in _SCALES.get(name, ()) if key in scale),
+                          tuple(k for k in vocabulary().keys(FIELDS[name]) if k not in IRM_STATES))
             if key in levels:
                 values = tuple(levels[levels.index(key):])
         f.conditions.append(_merge(f.conditions, Condition(name, values, negated)))
@@ -299,13 +304,17 @@ def _bare_condition(name: str, negated: bool) -> Condition | None:
     return Condition(name, tuple(k for k in levels if k not in negative))
 
 
+_CLAUSE_ENDS = frozenset({"but", "mais", "and", "et", "or", "ou", "pero", "y"})
+
+
 def _negated(words: list[str], start: int, p: _Phrases, taken: set[int]) -> bool:
-    """A negation among the three words before the value ("not verifiable", "ne sont pas étoilés")."""
-    for i in range(start - 1, max(-1, start - 4), -1):
+    """A negation among the five words before the value, within its clause ("not verifiable", "ne sont pas
+    étoilés", "ne sont pas pertinents pour la participation civique")."""
+    for i in range(start - 1, max(-1, start - 6), -1):
         if (words[i],) in p.negation or (i > 0 and (words[i - 1], words[i]) in p.negation):
             taken.add(i)
             return True
-        if i in taken:
+        if i in taken or words[i] in _CLAUSE_ENDS:
             return False
     return False
 

@@ -115,6 +115,7 @@ def title_matches(index: Index, words: list[str], *, members: list[str], plans: 
 
 _SINGULAR = frozenset({"commitment", "engagement", "compromiso"})
 _PLURAL = frozenset({"commitments", "engagements", "compromisos"})
+_NAMES_COMMITMENTS = _SINGULAR | _PLURAL
 _FOLLOW_UP = frozenset({"and", "et", "same", "idem", "also", "aussi", "pour", "for", "about", "y"})
 
 
@@ -273,7 +274,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
     if intent == "search" and any(m not in index.member_mask for m in found.members):
         intent = result.intent = "count"  # a list of a member without data: the count says it has none
-    if intent == "count" and (unit := _counted_unit(found)):
+    if intent in ("count", "search", None) and not found.commitment_ids and (unit := _counted_unit(found)):
+        intent = result.intent = "count"
         result.unit = unit  # "how many action plans does France have?": plans, not commitments
         result.confidence = 0.8
         return result
@@ -533,6 +535,12 @@ def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) 
         and not lex.filters.share_words.intersection(found.words)
 
 
+# Words after which a unit word is what is counted or listed: "which countries have …", "number of commitments per
+# member", "par pays".
+_UNIT_INTRODUCERS = (("which",), ("what",), ("quels",), ("quelles",), ("per",), ("par",), ("by",), ("each",),
+                     ("chaque",), ("most",), ("plus",))
+
+
 def _counted_unit(found: Entities) -> str | None:
     """What a count counts when it names no commitments: action plans or members (data/nlu/words.json)."""
     lex = lexicon()
@@ -546,16 +554,17 @@ def _counted_unit(found: Entities) -> str | None:
     # starred commitments?"); elsewhere only in a question that names no commitments. Without "how many" it is a
     # list or a comparison ("compare France's 2018-2020 and 2021-2023 plans"), of commitments.
     asks_number = False
-    for phrase in detail_words().figure:
+    for phrase in (*detail_words().figure, *_UNIT_INTRODUCERS):
         for i in range(len(words) - len(phrase) + 1):
             if tuple(words[i:i + len(phrase)]) == phrase:
                 asks_number = True
                 j = i + len(phrase)
-                while j < len(words) and words[j] in lex.stopwords and not unit_at(j):
+                while j < len(words) and words[j] in lex.stopwords and not unit_at(j) \
+                        and words[j] not in _NAMES_COMMITMENTS:
                     j += 1
                 if j < len(words) and (unit := unit_at(j)):
                     return unit
-    if not asks_number or (lex.commitment_words | _PLURAL | _SINGULAR).intersection(words):
+    if not asks_number or (_NAMES_COMMITMENTS | lex.commitment_words).intersection(words):
         return None
     return next((unit for i in range(len(words)) if (unit := unit_at(i))), None)
 

@@ -20,6 +20,7 @@ def count_units(draft: Draft, index: Index, u: Understanding, f: aggregates.Filt
     """Answer a count of plans or members; f is the question's structured query."""
     t = draft.t
     unit_words = {w for phrases in lexicon().counted_units.values() for p in phrases for w in p}
+    unit_words |= {"per", "par", "by", "each", "chaque", "most", "plus", "fewest", "moins"}  # "per member"
     f.unaccounted = [w for w in f.unaccounted if w not in unit_words]
     if f.unaccounted:
         words = t.join([t._("“{word}”", word=w) for w in f.unaccounted])
