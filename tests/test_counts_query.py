@@ -361,3 +361,16 @@ def test_what_is_counted(index: Index, question: str, unit: str) -> None:
         assert "action plans" in first
     else:
         assert first.endswith(": 1 engagement.") and "plans d'action" not in first
+
+
+@pytest.mark.parametrize(("question", "field", "value"), [
+    # phrases of filters.json's top-level ambition/potential impact lists were hidden by its `values` section
+    ("les engagements transformateurs", "potential_impact", "transformative"),
+    ("quels sont les engagements les plus ambitieux ?", "ambition", "high"),
+])
+def test_value_phrases_of_both_sections_filter(index: Index, question: str, field: str, value: str) -> None:
+    rated = {c["id"] for c in COMMITMENTS if irm(c, field) == value}
+    answer = ask(index, question)
+    assert answer.intent == "count"
+    listed = set(re.findall(r"\b[A-Z]{2}\d{4}\b", answer.text))
+    assert listed <= rated and (len(listed) == len(rated) or f" {len(rated)} " in answer.text), answer.text

@@ -242,3 +242,19 @@ def test_asking_whether_the_irm_assessed(assistant: Assistant, question: str, in
                                           commitment: str | None) -> None:
     answer = ask(assistant, question)
     assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+@pytest.mark.parametrize(("question", "intent", "commitment"), [
+    # a cue word that is a word of one candidate's title names it
+    ("the kenyan commitment on beneficial ownership verification", "commitment_overview", "KE0035"),
+    ("which ministry supports FR0031?", "support_institutions", "FR0031"),
+    ("what is the ghana commitment about", "commitment_overview", "GH0003"),
+    # people: the data names institutions only
+    ("who is the minister in charge of FR0049?", "unknown", "FR0049"),
+    ("qui est le ministre du numérique ?", "unknown", None),
+    # joining OGP is no commitment ("Join EITI")
+    ("how do I join OGP?", "help", None),
+])
+def test_more_ways_of_asking(assistant: Assistant, question: str, intent: str, commitment: str | None) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, commitment)

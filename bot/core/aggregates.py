@@ -138,8 +138,14 @@ def _phrases() -> _Phrases:
 
     def add(text: str, name: str, key: str, cued: bool) -> None:
         words = tuple(tokens(text))
-        if words and (name, key) not in [(f, k) for f, k, _ in table.get(words, [])]:
-            table.setdefault(words, []).append((name, key, cued))
+        if not words:
+            return
+        options = table.setdefault(words, [])
+        known = [i for i, (f, k, _) in enumerate(options) if (f, k) == (name, key)]
+        if not known:
+            options.append((name, key, cued))
+        elif cued:  # filters.json says the phrase filters by itself, whatever the vocabulary's alias said
+            options[known[0]] = (name, key, True)
 
     for name, kind in FIELDS.items():
         if name in _NO_LABELS:
@@ -152,9 +158,11 @@ def _phrases() -> _Phrases:
             for text in (*term.labels.values(), *term.aliases):
                 if " ".join(tokens(text)) not in _NOT_PHRASES:
                     add(text, name, key, False)
-    extra = {"completion": spec.completion, "ambition": spec.ambition, "potential_impact": spec.potential_impact,
-             **{name: keys for name, keys in spec.values.items()}}
-    for name, keys in extra.items():
+    # Both places of filters.json name values: the top-level completion/ambition/potential_impact lists and
+    # `values` (a field in both keeps both: one must not hide the other).
+    extra = [("completion", spec.completion), ("ambition", spec.ambition), ("potential_impact", spec.potential_impact),
+             *spec.values.items()]
+    for name, keys in extra:
         for key, texts in keys.items():
             for text in texts:
                 add(text, name, key, name in ("completion", "ambition", "potential_impact", "starred",

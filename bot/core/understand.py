@@ -268,7 +268,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         return result  # "what's its budget?" after FR0015: FR0015's budget, which the data does not have
     plural = bool(_PLURAL.intersection(found.words))
     if intent is None and not found.commitment_ids and plural and has_topic and not found.number:
-        intent = result.intent = "search"  # plural "commitments" with a topic: a list, not one title
+        # plural "commitments" with a topic: a list, not one title; with only a filter's values ("les engagements
+        # transformateurs"), the count's list
+        narrowing = lexicon().filters.narrowing_words
+        intent = result.intent = "count" if words and all(w in narrowing for w in words) else "search"
     if intent is None and not found.commitment_ids and not has_topic and not found.number \
             and (found.members or plans) and (plural or len(found.words) <= 3):
         intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
@@ -323,7 +326,12 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         matches = title_matches(index, words, members=found.members, plans=plans, area_words=found.area_words)
         strong = [m for m in matches if m.coverage >= STRONG_TITLE]
         if len(strong) > 1 and intent:
-            strong = _pick_by_field(index, strong, intent)
+            # A cue word that is a word of one candidate's title names that one ("the Kenyan commitment on
+            # beneficial ownership verification"), it does not ask for its field; else the one that has the field.
+            cues = {features_of_word(found.words[i])[0] for i in scores.positions}
+            titled = [m for m in strong
+                      if cues & {f for stems in _title_stems(index.commitments[m.commitment]) for f in stems}]
+            strong = titled if len(titled) == 1 else _pick_by_field(index, strong, intent)
         in_full = {index.commitments[m.commitment].member for m in strong if m.coverage >= 0.99}
         if intent is None and len(in_full) >= 2 and not found.members and not plans \
                 and not _SINGULAR.intersection(found.words) and not scores.get("commitment_overview"):
@@ -358,7 +366,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
         intent = intent or "commitment_overview"
     if cid is None and len(result.candidates) == 1:  # one candidate is no choice to offer
         cid, result.candidates, result.confidence = result.candidates[0], [], max(result.confidence, 0.5)
-    if cid is None and not result.candidates and not words and intent in ABOUT_A_COMMITMENT and found.members:
+    if cid is None and not result.candidates and not words and found.members \
+            and (intent in ABOUT_A_COMMITMENT or (intent is None and singular)):
         # "qui pilote l'engagement du Burkina Faso ?": a member with one commitment, or a few to choose from
         cid, result.candidates, result.confidence = _by_topic(index, [], found, plans)
     if cid is None and not result.candidates and not found.unknown_ids and context.commitment \
