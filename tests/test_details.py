@@ -258,3 +258,14 @@ def test_asking_whether_the_irm_assessed(assistant: Assistant, question: str, in
 def test_more_ways_of_asking(assistant: Assistant, question: str, intent: str, commitment: str | None) -> None:
     answer = ask(assistant, question)
     assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+@pytest.mark.parametrize(("question", "intent", "commitment"), [
+    # "l'État" is the "State" of "State AI Lab", not "état" (status); "doit faire" asks what it is for
+    ("qu'est-ce que le laboratoire d'IA de l'état doit faire ?", "description", "FR0037"),
+    ("what is FR0037's AI lab supposed to do?", "description", "FR0037"),
+    ("quel est l'état de FR0038 ?", "commitment_status", "FR0038"),
+])
+def test_what_a_commitment_is_to_do(assistant: Assistant, question: str, intent: str, commitment: str) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == (intent, commitment)

@@ -466,7 +466,9 @@ def _without_title_cues(index: Index, cid: str, found: Entities, scores: IntentS
     """A commitment named by its title: the title's own words are no cues ("which institutions lead the
     commitment on Reconciliation and Open Government?" asks who leads, not for early results)."""
     title = {f for stems in _title_stems(index.commitments[cid]) for f in stems}
-    titled = {i for i in scores.positions if features_of_word(found.words[i])[0] in title}
+    # In either language: "l'État" in "le laboratoire d'IA de l'État" is the "State" of "State AI Lab".
+    titled = {i for i in scores.positions
+              if any(features_of_word(a)[0] in title for a in lexicon().alternatives(found.words[i]))}
     # A cue word of the title next to a cue word that is not ("did the open science commitment open government?":
     # "open" is in the title, "government" is not) is part of a cue phrase the title does not hold.
     in_title = {i for i in titled
