@@ -269,3 +269,11 @@ def test_more_ways_of_asking(assistant: Assistant, question: str, intent: str, c
 def test_what_a_commitment_is_to_do(assistant: Assistant, question: str, intent: str, commitment: str) -> None:
     answer = ask(assistant, question)
     assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("institution responsable CI0018", "fr"),
+    ("Citizen budget cote d'ivoire", "en"),  # the member's name is no French elision
+])
+def test_language_of_short_mixed_questions(assistant: Assistant, question: str, lang: str) -> None:
+    assert ask(assistant, question).lang == lang

@@ -13,6 +13,8 @@ from bot.core.lexicon import lexicon
 # Accents and elisions in lower-case words only: names such as "Côte d'Ivoire" say nothing of the language.
 _FRENCH_LETTERS = re.compile(r"(?<![\w'’])[a-zàâäçéèêëîïôöûùüÿœ]*[éèêëàâîïôûùçœ][a-zàâäçéèêëîïôöûùüÿœ]*")
 _ELISION = re.compile(r"\b(?:[lLdDcCjJnNsS]|[qQ]u)['’][a-zàâçéèêëîïôûù]")
+# A member's name says nothing of the language: "Côte d'Ivoire" is written so in English too.
+_IVORY = re.compile(r"c[oô]te d['’]ivoire", re.IGNORECASE)
 # French typography puts a space before ? : ! ; — a weak sign, enough to tip "FR4 : ambition ?".
 _FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f][?:!;](?:\s|$)")
 
@@ -23,7 +25,7 @@ def detect(text: str, words: list[str]) -> str | None:
     fr: float = sum(1 for w in words if w in markers["fr"])
     en = sum(1 for w in words if w in markers["en"])
     fr += 1.5 * min(2, len(_FRENCH_LETTERS.findall(text)))
-    fr += 1.0 * min(2, len(_ELISION.findall(text)))
+    fr += 1.0 * min(2, len(_ELISION.findall(_IVORY.sub(" ", text))))
     if any(w.isalpha() and len(w) > 2 for w in words):  # "FR 38 ?" alone says nothing: use preferences
         fr += 0.5 * bool(_FRENCH_SPACING.search(text))
     if fr == en:
