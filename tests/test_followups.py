@@ -290,3 +290,42 @@ def test_what_the_irm_recommends_for_the_conversation_s_commitment(assistant: As
     _, answer = chat(assistant, first, follow_up)
     assert (answer.intent, answer.commitment) == ("irm_reports", "FR0038")
     assert phrase in answer.text
+
+
+@pytest.mark.parametrize(("first", "follow_up", "commitment", "intent"), [
+    # the list as it was shown: a count's order, a search's ranking
+    ("how many commitments does tunisia have?", "who leads the first one?", "TN0037", "lead_institution"),
+    ("engagements du kenya", "qui pilote le premier ?", "KE0018", "lead_institution"),
+])
+def test_the_nth_of_a_list(assistant: Assistant, first: str, follow_up: str, commitment: str, intent: str) -> None:
+    _, answer = chat(assistant, first, follow_up)
+    assert (answer.intent, answer.commitment) == (intent, commitment)
+
+
+def test_the_nth_of_a_search(assistant: Assistant) -> None:
+    listed, answer = chat(assistant, "commitments about lobbying", "is the second one starred?")
+    second = re.findall(r"\b[A-Z]{2}\d{4}\b", listed.text)[1]
+    assert (answer.intent, answer.commitment) == ("early_results", second)
+
+
+def test_a_count_in_a_member_keeps_the_topic(assistant: Assistant) -> None:
+    _, answer = chat(assistant, "engagements sur la participation citoyenne", "combien en France ?")
+    assert "participation citoyenne" in answer.text and "36" not in answer.text.splitlines()[0]
+
+
+def test_which_are_refines(assistant: Assistant) -> None:
+    _, answer = chat(assistant, "how many commitments does tunisia have?", "which are about open data?")
+    assert answer.intent == "count" and listed(answer) and all(c.startswith("TN") for c in listed(answer))
+
+
+@pytest.mark.parametrize(("questions", "milestone"), [
+    (("FR0038", "the second milestone?"), "9.2"),
+    (("le deuxième jalon de FR0038",), "9.2"),
+    (("FR0038", "and its last milestone?"), "9.3"),
+    (("FR0038 milestone 9.1", "and the next one?", "what about the commitment as a whole?"), None),
+])
+def test_milestones_by_place(assistant: Assistant, questions: tuple[str, ...], milestone: str | None) -> None:
+    answer = chat(assistant, *questions)[-1]
+    assert answer.commitment == "FR0038" and answer.milestone == milestone
+    if milestone is None:
+        assert answer.intent == "commitment_status"

@@ -24,6 +24,7 @@ from bot.core.index import Index
 from bot.core.intents import score
 from bot.core.lexicon import lexicon
 from bot.core.records import Commitment
+from bot.core.search import rank
 from bot.core.text import tokens
 from bot.core.types import Answer, Context
 from bot.core.understand import (
@@ -47,8 +48,8 @@ def understand_turn(index: Index, question: str, context: Context) -> Understand
     """The question understood in the conversation: a follow-up of the previous answer, or a question of its own."""
     if context.scope or (context.milestone and context.intent in MILESTONE_INTENTS):
         found = extract(question, index)
-        followed = _milestone_move(index, found, context) or _scope_follow_up(index, found, context) \
-            or _one_of_the_list(index, found, context)
+        followed = _milestone_move(index, found, context) or _nth_of_the_list(index, found, context) \
+            or _scope_follow_up(index, found, context) or _one_of_the_list(index, found, context)
         if followed is not None:
             return followed
     u = understand(index, question, context)
@@ -87,17 +88,18 @@ def _milestone_move(index: Index, found: Entities, context: Context) -> Understa
     cid = context.commitment
     if not cid or cid not in index.commitments or not context.milestone or context.intent not in MILESTONE_INTENTS:
         return None
+    whole = _spans(found.words, lexicon().followups.phrases("whole"))
     if found.commitment_ids or found.unknown_ids or found.members or found.milestone or found.plan_named \
-            or len(found.words) > SHORT:
+            or len(found.words) > (MAX_FOLLOW_UP if whole else SHORT):
         return None
     c = index.commitments[cid]
     numbers = [m.number for m in c.milestones]
     cues = lexicon().followups
     words = found.words
     intent = context.intent
-    if _spans(words, cues.phrases("whole")) or _only_the_commitment(words):
-        whole = "commitment_status" if intent == "milestone_status" else intent
-        return _about(found, cid, None, whole if whole in ABOUT_A_COMMITMENT else "commitment_overview")
+    if whole or _only_the_commitment(words):
+        asked = "commitment_status" if intent == "milestone_status" else intent
+        return _about(found, cid, None, asked if asked in ABOUT_A_COMMITMENT else "commitment_overview")
     at = numbers.index(context.milestone) if context.milestone in numbers else None
     target: str | None = None
     if _spans(words, cues.phrases("next")) and at is not None:
@@ -210,8 +212,9 @@ def _scope_follow_up(index: Index, found: Entities, context: Context) -> Underst
         if topic and scope["intent"] == "search":
             before.topic = set(_topic_positions(previous, before, set()))
     else:
-        # "how many are active?", "quelle part est active ?": a count that names no scope of its own.
-        if own_noun or names_scope or len(words) > SHORT:
+        # "how many are active?", "quelle part est active ?": a count that names no scope of its own; "combien en
+        # France ?" after a list about a topic: that topic in France (the member swapped in, the topic kept).
+        if own_noun or len(words) > SHORT or (names_scope and topic):
             return None
         if not (score(words, skip=found.consumed).get("count") or parts.filters):
             return None
@@ -250,7 +253,8 @@ def _one_of_the_list(index: Index, found: Entities, context: Context) -> Underst
     f = aggregates.read_filters(previous, index)
     if not f.narrows or f.unaccounted:
         return None
-    listed = [c.id for c in aggregates.select(index, f)[1] if not found.members or c.member in found.members]
+    shown = _as_listed(index, previous, f, scope["intent"])
+    listed = [cid for cid in shown if not found.members or index.commitments[cid].member in found.members]
     if not found.members:
         # "who supports the public contracts one?": the listed commitment whose title has those words
         cues = {found.words[i] for i in one}
@@ -264,6 +268,38 @@ def _one_of_the_list(index: Index, found: Entities, context: Context) -> Underst
     if len(listed) > 1:
         u.commitment, u.candidates, u.confidence = None, listed[:6], 0.4
     return u
+
+
+def _nth_of_the_list(index: Index, found: Entities, context: Context) -> Understanding | None:
+    """'who leads the first one?', 'qui pilote le premier ?', 'is the second one starred?' after a list: that
+    commitment of the list as it was shown."""
+    scope = context.scope
+    lex = lexicon()
+    if not scope or not scope.get("words") or found.commitment_ids or found.unknown_ids or found.members \
+            or found.plan_named or len(found.words) > SHORT + 2:
+        return None
+    position = next((lex.ordinals[w] for w in found.words if w in lex.ordinals), None)
+    if position is None or any(w in lex.commitment_words or w in lex.plan_words for w in found.words):
+        return None  # "the first plan", "the second commitment of France": questions of their own
+    previous = understand(index, " ".join(scope["words"]), Context())
+    f = aggregates.read_filters(previous, index)
+    if not f.narrows or f.unaccounted:
+        return None
+    shown = _as_listed(index, previous, f, scope["intent"])
+    if not 1 <= position <= len(shown):
+        return None
+    asked, _ = score(found.words, skip=found.consumed).best(ABOUT_A_COMMITMENT)
+    return _about(found, shown[position - 1], None, asked or "commitment_overview")
+
+
+def _as_listed(index: Index, previous: Understanding, f: aggregates.Filters, intent: str) -> list[str]:
+    """The commitments of the last answer in the order it listed them: a search by relevance, a count as selected."""
+    if intent == "search":
+        ranked = [cid for cid, _ in rank(index, previous.content, areas=previous.entities.policy_areas,
+                                         members=previous.entities.members, plans=previous.plans)]
+        if ranked:
+            return ranked
+    return [c.id for c in aggregates.select(index, f)[1]]
 
 
 def _compose(previous: list[str], before: _Parts, words: list[str], now: _Parts, cues: set[int]) -> list[str]:

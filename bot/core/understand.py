@@ -256,6 +256,7 @@ def _asks_for_a_list(found: Entities) -> bool:
 
 def understand(index: Index, question: str, context: Context) -> Understanding:
     found = extract(question, index)
+    _ordinal_milestone(found)
     scores = score(found.words, skip=found.consumed)
     words = content_words(found, scores)
     plans = plans_matching(found, index, found.members[0] if found.members else None) if found.plan_named else []
@@ -439,6 +440,21 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
 
 _STATUS_LIKE = frozenset({"commitment_status", "commitment_overview", "milestone_status", "milestones",
                           "description"})
+LAST = -1  # milestone_position of "the last milestone"
+
+
+def _ordinal_milestone(found: Entities) -> None:
+    """'the second milestone', 'le deuxième jalon': a milestone by its place, like 'milestone 2'."""
+    lex = lexicon()
+    if found.milestone or found.milestone_position:
+        return
+    for i, word in enumerate(found.words[:-1]):
+        if (word in lex.ordinals or word in lex.latest_words) and found.words[i + 1] in lex.milestone_words:
+            found.milestone_position = lex.ordinals.get(word, LAST)
+            found.consumed.update({i, i + 1})
+            return
+
+
 MILESTONE_WORDS_MIN = 2  # words of the question found in one milestone's text and in no other's
 
 
@@ -490,7 +506,7 @@ def _resolve_milestone(commitment: Commitment, found: Entities, result: Understa
     if found.milestone:
         wanted = found.milestone
     elif found.milestone_position:
-        n = found.milestone_position
+        n = found.milestone_position if found.milestone_position != LAST else len(numbers)
         if commitment.number and f"{commitment.number}.{n}" in numbers:
             wanted = f"{commitment.number}.{n}"
         elif 1 <= n <= len(numbers):
