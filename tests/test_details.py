@@ -277,3 +277,14 @@ def test_what_a_commitment_is_to_do(assistant: Assistant, question: str, intent:
 ])
 def test_language_of_short_mixed_questions(assistant: Assistant, question: str, lang: str) -> None:
     assert ask(assistant, question).lang == lang
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("was FR0038 completed on time?", "on time"),
+    ("FR0038 a-t-il pris du retard ?", "retard"),
+])
+def test_timeliness_is_no_field(assistant: Assistant, question: str, missing: str) -> None:
+    """No record says whether a commitment was on time: said, not a sentence that happens to hold "time"."""
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment) == ("unknown", "FR0038")
+    assert missing in answer.text

@@ -162,7 +162,9 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
         passage = None
     if missing:
         # The texts may still speak of it ("the 2020 finance bill"): then they answer; else the data has no such field.
-        if passage is not None and any(stems_of(w) & passage_stems(passage) for m in missing for w in m.split()):
+        # ("was it completed on time?" is not answered by any sentence with "time": two things asked, at least)
+        if passage is not None and held >= HOLDS_ENOUGH \
+                and any(stems_of(w) & passage_stems(passage) for m in missing for w in m.split()):
             return Detail("passage", asked, passage, figure)
         return Detail("missing_facet", missing)
     if not left:
