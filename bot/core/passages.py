@@ -84,8 +84,25 @@ def _texts(c: Commitment) -> list[tuple[str, str, str | None, bool, str]]:
     return out
 
 
+# Per record, the record kept beside its value: records are replaced, not changed, when the data changes, and a
+# record still referenced here cannot be freed and its id() reused by another.
+_COMMITMENT_STEMS: dict[int, tuple[Commitment, tuple[set[str], set[str]]]] = {}
+_SENTENCE_STEMS: dict[int, tuple[Commitment, list[set[str]]]] = {}
+_CACHED_RECORDS = 4096
+
+
 def commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
-    """(the stems of every word of the commitment's texts, abbreviations expanded; the languages they are in)."""
+    """(the stems of every word of the commitment's texts, abbreviations expanded; the languages they are in),
+    computed once per record."""
+    cached = _COMMITMENT_STEMS.get(id(c))
+    if cached is None or cached[0] is not c:
+        if len(_COMMITMENT_STEMS) > _CACHED_RECORDS:
+            _COMMITMENT_STEMS.clear()
+        cached = _COMMITMENT_STEMS[id(c)] = (c, _commitment_stems(c))
+    return cached[1]
+
+
+def _commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
     stems: set[str] = set()
     langs: set[str] = set()
     for _field, lang, _milestone, _irm, text in _texts(c):
@@ -98,18 +115,16 @@ def commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
 # A word held by at most this share of a commitment's sentences is specific: it names something inside the
 # commitment ("created", "obstacles"), where a word in many of them ("EIG" in FR0038's) names the commitment.
 SPECIFIC_SHARE = 0.2
-_SENTENCE_STEMS: dict[tuple[str, int], list[set[str]]] = {}
-
-
 def sentence_stems(c: Commitment) -> list[set[str]]:
     """The stems of each sentence of the commitment's texts (abbreviations expanded), computed once per record."""
-    key = (c.id, id(c))
-    if key not in _SENTENCE_STEMS:
-        if len(_SENTENCE_STEMS) > 512:
+    cached = _SENTENCE_STEMS.get(id(c))
+    if cached is None or cached[0] is not c:
+        if len(_SENTENCE_STEMS) > _CACHED_RECORDS:
             _SENTENCE_STEMS.clear()
-        _SENTENCE_STEMS[key] = [{features_of_word(t)[0] for t in (*tokens(s), *expand_synonyms(tokens(s)))}
-                                for *_, text in _texts(c) for s in _sentences(text)]
-    return _SENTENCE_STEMS[key]
+        stems = [{features_of_word(t)[0] for t in (*tokens(s), *expand_synonyms(tokens(s)))}
+                 for *_, text in _texts(c) for s in _sentences(text)]
+        cached = _SENTENCE_STEMS[id(c)] = (c, stems)
+    return cached[1]
 
 
 def specific(c: Commitment, unit: tuple[str, ...]) -> bool:
