@@ -288,3 +288,9 @@ def test_timeliness_is_no_field(assistant: Assistant, question: str, missing: st
     answer = ask(assistant, question)
     assert (answer.intent, answer.commitment) == ("unknown", "FR0038")
     assert missing in answer.text
+
+
+def test_a_title_s_words_in_the_other_language_are_its_name(assistant: Assistant) -> None:
+    """"la protection des lanceurs d'alerte" names "whistleblower protection": not words it did not understand."""
+    answer = ask(assistant, "la protection des lanceurs d'alerte")
+    assert answer.commitment == "CI0018" and "pas compris" not in answer.text

@@ -119,10 +119,9 @@ def _name_stems(index: Index, commitment_id: str) -> set[str]:
     """Stems of the words that name a commitment: titles, short titles, id, member and plan names."""
     c = index.commitments[commitment_id]
     texts = [*c.title.values(), *c.short_title.values(), c.id, c.member or "", c.action_plan or ""]
-    stems = {features_of_word(w)[0] for text in texts for w in (*tokens(text), *expand_synonyms(tokens(text)))}
-    for word in list(stems):
-        stems.update(features_of_word(a)[0] for a in lexicon().alternatives(word))
-    return stems
+    words = {w for text in texts for w in (*tokens(text), *expand_synonyms(tokens(text)))}
+    # the words' equivalents in the other language: "lanceurs d'alerte" names "Whistleblower protection"
+    return {features_of_word(a)[0] for w in words for a in lexicon().alternatives(w)}
 
 
 def read_detail(index: Index, commitment_id: str, question_words: list[str], content: list[str], *,
