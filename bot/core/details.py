@@ -48,7 +48,7 @@ HOLDS_ENOUGH = 2
 class Detail:
     """What the words beyond the commitment's name and the field asked ask for."""
 
-    kind: str  # "missing_facet", "irm_advice", "passage", "unexplained"
+    kind: str  # "missing_facet", "irm_advice", "passage", "unexplained", "unanswered"
     words: list[str] = field(default_factory=list)  # the words, as the question has them (folded)
     passage: Passage | None = None
     figure: bool = False  # the question asks for a number ("how many")
@@ -181,7 +181,8 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
     if not cued and passage is None:
         # Named first: the words none of its texts has ("women" in "how many EIG entrepreneurs were women?").
         absent = [w for w in left if not stems_of(w) & texts[0]]
-        return Detail("unexplained", absent or left)
+        # Every word is in its texts, but no sentence holds enough of them: say so, not "did not understand".
+        return Detail("unexplained", absent) if absent else Detail("unanswered", left)
     if not cued:
         return None
     # The one-line description is a name too, for this: the index finds commitments by it ("opening the

@@ -397,7 +397,7 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             elif found.policy_areas or found.members or lexicon().commitment_words.intersection(found.words) \
                     or _a_topic_of_its_own(index, words, hits):
                 intent = "search"
-            elif counted and (by_topic := _by_topic(index, words, found, plans))[0]:
+            elif counted and (by_topic := _by_topic(index, _beyond_facets(words, found), found, plans))[0]:
                 # "how many entrepreneurs worked in the EIG programme?": one commitment clearly leads the topic;
                 # its texts may hold the figure (bot.core.details says so when they do not)
                 cid, result.confidence = by_topic[0], by_topic[2]
@@ -524,7 +524,8 @@ def _resolve_milestone(commitment: Commitment, found: Entities, result: Understa
 _IRM_WORDS = frozenset({"irm", "mri", "mecanisme", "mechanism", "researcher", "chercheur", "evaluateur"})
 # "unexplained" keeps the card asked for (a stray word does not make a question about FR0038 unanswerable);
 # the answer names the words it did not understand.
-_DETAIL_INTENT = {"missing_facet": "unknown", "unexplained": "commitment_overview", "irm_advice": "irm_reports"}
+_DETAIL_INTENT = {"missing_facet": "unknown", "unexplained": "commitment_overview", "unanswered": "commitment_overview",
+                  "irm_advice": "irm_reports"}
 
 
 def _beyond_the_field(index: Index, cid: str, found: Entities, words: list[str], intent: str, cued: bool,
@@ -566,6 +567,13 @@ def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) 
 # member", "par pays".
 _UNIT_INTRODUCERS = (("which",), ("what",), ("quels",), ("quelles",), ("per",), ("par",), ("by",), ("each",),
                      ("chaque",), ("most",), ("plus",))
+
+
+def _beyond_facets(words: list[str], found: Entities) -> list[str]:
+    """The topic words that are not part of a facet the data lacks ("people" of "how many people work at …"): a
+    facet word must not pick a commitment ("Indigenous peoples")."""
+    facet_words = {w for m in missing_facets(found.words) for w in m.split()}
+    return [w for w in words if w not in facet_words]
 
 
 def _counted_unit(found: Entities) -> str | None:

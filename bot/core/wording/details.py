@@ -77,6 +77,10 @@ def overview(draft: Draft, index: Index, u: Understanding) -> None:
         draft.add(draft.t._("I did not understand {asked} in your question about {id}; here is what I know about "
                             "it.", asked=_quoted(draft, detail.words), id=u.commitment))
         u.confidence = min(u.confidence, 0.6)
+    elif detail is not None and detail.kind == "unanswered" and u.commitment is not None:
+        draft.add(draft.t._("No sentence of what I have on {id} answers that; here is what I know about it.",
+                            id=u.commitment))
+        u.confidence = min(u.confidence, 0.6)
     about(commitment.overview)(draft, index, u)
 
 
