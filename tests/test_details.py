@@ -298,5 +298,6 @@ def test_a_title_s_words_in_the_other_language_are_its_name(assistant: Assistant
 
 def test_words_all_in_its_texts_but_in_no_one_sentence(assistant: Assistant) -> None:
     """Not "I did not understand" words the commitment's texts do have: no sentence answers, and it says so."""
-    answer = ask(assistant, "how many entrepreneurs have worked in the administration through the EIG programme so far?")
+    answer = ask(assistant,
+                 "how many entrepreneurs have worked in the administration through the EIG programme so far?")
     assert answer.commitment == "FR0038" and "71 entrepreneurs" in answer.text
