@@ -72,7 +72,7 @@ def ask(index: Index, question: str):  # type: ignore[no-untyped-def]
 def test_how_many_commitments_in_a_plan(index: Index) -> None:
     answer = ask(index, "how many commitments did France make in 2018-2020?")
     assert answer.intent == "count"
-    assert answer.text.startswith("France Action Plan 2018-2020: 5 commitments.")
+    assert answer.text.startswith("France Action Plan 2018-2020 (in my data): 5 commitments.")
     assert all(cid in answer.text for cid in ("FR0101", "FR0105")) and "FR0201" not in answer.text
 
 
@@ -80,7 +80,7 @@ def test_how_many_completed_in_french_states_the_basis(index: Index) -> None:
     answer = ask(index, "combien d'engagements de la France ont été réalisés ?")
     assert answer.intent == "count" and answer.lang == "fr"
     # Of France's 7 commitments, 6 have an IRM completion level; 2 are complete (FR0101, FR0201).
-    assert answer.text.startswith("France : 2 des 6 engagements évalués par l'IRM")
+    assert answer.text.startswith("France (dans mes données) : 2 des 6 engagements évalués par l'IRM")
     assert "FR0101" in answer.text and "FR0201" in answer.text and "FR0102" not in answer.text
     # FR0105 has no completion level but the IRM rated its ambition: it was assessed, it only lacks this rating.
     assert "L'IRM n'a pas évalué l'autre." not in answer.text
@@ -105,23 +105,23 @@ def test_which_commitments_with_a_filter(index: Index, question: str, expected: 
 def test_starred_count_gives_its_basis(index: Index) -> None:
     text = ask(index, "which France 2018-2020 commitments were starred?").text
     # FR0105's starred status is pending: 4 assessed, 1 starred.
-    assert text.startswith("France Action Plan 2018-2020: 1 of the 4 commitments assessed by the IRM is starred.")
+    assert text.startswith("France Action Plan 2018-2020 (in my data): 1 of the 4 commitments assessed by the IRM is "
+                           "starred.")
 
 
 def test_compare_two_plans(index: Index) -> None:
     answer = ask(index, "compare France's 2018-2020 and 2021-2023 plans")
     assert answer.intent == "count"
     lines = answer.text.splitlines()
-    assert lines[0] == ("France Action Plan 2018-2020: 5 commitments — Complete 1, Substantial 2, Limited 1, "
-                        "not assessed 1.")
-    assert lines[1] == "France Action Plan 2021-2023: 2 commitments — Complete 1, Not Started 1."
+    assert lines[0] == ("France Action Plan 2018-2020 (in my data): 5 commitments — Complete 1, Substantial 2, "
+                        "Limited 1, not assessed 1.")
+    assert lines[1] == "France Action Plan 2021-2023 (in my data): 2 commitments — Complete 1, Not Started 1."
 
 
 def test_aggregates_say_how_fresh_the_data_is(mini_dataset) -> None:  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    dated = Index.build(validate_dataset(DATA, "journalists"), version=1,
-                        data_as_of=datetime(2026, 11, 28, tzinfo=UTC))
+    # How fresh is when the records were retrieved from OGP (not when they were loaded).
+    data = dict(DATA, commitments=[dict(c, retrieved_at="2026-11-28T09:00:00Z") for c in DATA["commitments"]])
+    dated = Index.build(validate_dataset(data, "journalists"), version=1)
     assert "Data as of November 28, 2026." in ask(dated, "how many commitments of Kenya?").text
     assert "Données au 28 novembre 2026." in ask(dated, "combien d'engagements pour le Kenya ?").text
 

@@ -128,7 +128,7 @@ async def test_the_follow_wording_reads_well(bot: RunningBot) -> None:
 
 async def test_chart_captions_summarise_the_figure(bot: RunningBot) -> None:
     api, ada = bot.api, bot.person(9108)
-    summary = "France Action Plan 2018-2020: 15 commitments — "
+    summary = "France Action Plan 2018-2020 (in my data): 15 commitments — "
     mark = api.mark()
     ada.write("/chart France 2018-2020")
     photo = await api.wait_for("sendPhoto", since=mark, chat_id=9108)

@@ -11,7 +11,8 @@ from bot.core.types import Answer, Context
 
 
 def _assistant(settings: Settings) -> Assistant:
-    return Assistant.from_url(settings.sqlalchemy_url, default_language=settings.default_language)
+    return Assistant.from_url(settings.sqlalchemy_url, default_language=settings.default_language,
+                              ogp_base_url=settings.ogp_base_url)
 
 
 def _print(answer: Answer, as_json: bool) -> None:

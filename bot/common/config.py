@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,6 +17,8 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///ogp_bot.db"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_OGP_BASE_URL = "https://www.opengovpartnership.org"
+_CONTACT = re.compile(r"^(?:[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+|https?://[^\s<>()]+)$")
 
 
 class ConfigError(Exception):
@@ -57,6 +60,14 @@ class Settings(BaseSettings):
     # fewer than REFRESH_MIN_COMMITMENTS, stops and asks an admin to confirm (CLI: --allow-shrink).
     refresh_max_removed_share: float = Field(default=0.10, ge=0, le=1)
     refresh_min_commitments: int = Field(default=1, ge=0)
+    # The crawler of the OGP website (`ogp-bot crawl`, /refresh ogp): where, how politely, who to contact.
+    ogp_base_url: str = DEFAULT_OGP_BASE_URL
+    crawl_delay_seconds: float = Field(default=1.0, ge=0, le=3600)
+    crawl_contact: str = ""
+    crawl_max_page_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    crawl_batch_pages: int = Field(default=50, ge=1, le=10_000)
+    crawl_max_retry_after_seconds: float = Field(default=120.0, ge=0, le=86_400)
+    crawl_progress_seconds: float = Field(default=5.0, ge=0, le=3600)  # the admin's progress message, edited
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", "telegram_base_file_url",
                      mode="before")
@@ -89,6 +100,26 @@ class Settings(BaseSettings):
                              "(e.g. sqlite:///ogp_bot.db or postgresql://user@host/db)") from None
         if url.get_backend_name() not in {"sqlite", "postgresql"}:
             raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+        return value
+
+    @field_validator("ogp_base_url")
+    @classmethod
+    def _check_ogp_base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) address (e.g. {DEFAULT_OGP_BASE_URL})")
+        if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"{value!r} must be the site's address alone, without path, query or user name "
+                             f"(e.g. {DEFAULT_OGP_BASE_URL})")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("crawl_contact")
+    @classmethod
+    def _check_crawl_contact(cls, value: str) -> str:
+        value = value.strip()
+        if value and (len(value) > 200 or not _CONTACT.match(value)):
+            raise ValueError(f"{value[:60]!r} is not an e-mail address or an http(s) URL (it goes in the crawler's "
+                             "User-Agent, for OGP to reach whoever runs it)")
         return value
 
     @field_validator("log_level")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import io
 from collections import Counter
 
-from bot.common.i18n import translator
+from bot.common.i18n import Translator, translator
 from bot.common.vocab import vocabulary
 from bot.core.facts import AMBITION_LEVELS, COMPLETION_LEVELS, ambition_level, completion_level
-from bot.core.index import Index, plan_years
+from bot.core.index import Index, Span, plan_years, retrieval_span
 from bot.core.records import Commitment
 from bot.core.types import ChartRequest
 
@@ -63,6 +63,8 @@ def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     members = sorted({index.plans[p].member for p in data})
     scope = t.join([_member(index, m, lang) for m in members])
+    if not index.whole(plans=list(data)):  # bars of the data's commitments, not of OGP's whole plans
+        scope = t._("{name} (in my data)", name=scope)
     title = (t._("Ambition of commitments — {scope}", scope=scope) if request.metric == "ambition"
              else t._("Completion of commitments — {scope}", scope=scope))
     axes.set_title(title)
@@ -71,15 +73,27 @@ def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
     if isinstance(locator, MaxNLocator):  # the default (AutoLocator) is one
         locator.set_params(integer=True)
     axes.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    as_of = t.date(index.data_as_of) if index.data_as_of else "—"
-    figure.text(0.01, 0.01, t._("Source: Open Government Partnership, IRM assessments (CC BY 4.0). Data as of "
-                                "{date}.", date=as_of), fontsize=7, color="#555555")
+    figure.text(0.01, 0.01, _credit(t, _retrieved(index, list(data))), fontsize=7, color="#555555")
     plt.setp(axes.get_xticklabels(), rotation=15, ha="right", fontsize=8)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
     return buffer.getvalue()
+
+
+def _retrieved(index: Index, plans: list[str]) -> Span | None:
+    """When the charted plans' records were retrieved from OGP."""
+    mask = index.mask(plans=plans)
+    return retrieval_span(index.commitments[index.ids[i]] for i in mask.nonzero()[0])
+
+
+def _credit(t: Translator, span: Span | None) -> str:
+    if span and span.first != span.last:
+        return t._("Source: Open Government Partnership, IRM assessments (CC BY 4.0). Data retrieved from OGP "
+                   "between {start} and {end}.", start=t.date(span.first), end=t.date(span.last))
+    return t._("Source: Open Government Partnership, IRM assessments (CC BY 4.0). Data as of {date}.",
+               date=t.date(span.first) if span else "—")
 
 
 def _plan_label(index: Index, plan_id: str, lang: str) -> str:

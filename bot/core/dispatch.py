@@ -97,7 +97,7 @@ def answer_intent(index: Index, intent: str, commitment_id: str, milestone: str 
         cid = _canonical_id(index, commitment_id)
         if cid is None:
             draft = Draft(_supported(lang))
-            unknown_commitment(draft, commitment_id.strip()[:40])
+            unknown_commitment(draft, commitment_id.strip()[:40], index)
             return _answer(question=commitment_id, u=u, draft=draft, context=context)
         u.commitment = cid
         c = index.commitments[cid]

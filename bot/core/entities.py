@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.core.index import Index, plan_years
 from bot.core.lexicon import lexicon
 from bot.core.text import tokens
+from bot.dataset.members import members
 
 # "FR0038", "fr0038", "FR-0038", "FR 38", "fr38", "FR7"; the prefix is checked against the index.
 _ID = re.compile(r"(?<![a-z0-9])([a-z]{2,5})(?:[ _\-]|n[o°]\s?)?0*(\d{1,4})(?![0-9]|[.,]\d)", re.IGNORECASE)
@@ -124,6 +125,9 @@ def extract(question: str, index: Index) -> Entities:
         separated = len(match.group(0)) > len(prefix) + len(digits.lstrip("0") or "0") and \
             not match.group(0)[len(prefix)].isdigit()
         if prefix.upper() not in index.prefixes:
+            if _written_as_an_id(match):  # "ES0001", "ZZ0001": an id the data lacks, or of no member
+                found.unknown_ids.append(f"{prefix.upper()}{int(digits):04d}")
+                _mark(words, found.consumed, match.group(0))
             continue
         # "de 2018", "la 2": a lower-case word and a number apart are not an id.
         if separated and not prefix.isupper() and prefix.lower() in lex.stopwords:
@@ -176,6 +180,18 @@ def extract(question: str, index: Index) -> Entities:
             found.policy_areas.append(area)
         found.area_words.setdefault(area, set()).update(words[start:end])
     return found
+
+
+def _written_as_an_id(match: re.Match[str]) -> bool:
+    """An id of a prefix the data does not have, only in the form OGP writes ids: letters then four digits run
+    together ("ES0001"; "es0001" when the letters are a member's), so that "CO2", "COP21", "ISO 9001" and "la 2018"
+    stay words."""
+    prefix, written = match.group(1), match.group(0)
+    if not written[len(prefix):].isdigit() or len(written) - len(prefix) != 4:
+        return False
+    if members().by_prefix(prefix) is not None:
+        return True
+    return prefix.isupper() and len(prefix) <= 4
 
 
 def without_ids(text: str, index: Index) -> str:

@@ -13,13 +13,15 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
+from typing import NamedTuple
 
 import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.common.config import DEFAULT_OGP_BASE_URL
 from bot.common.textnorm import fold
 from bot.common.vocab import vocabulary
 from bot.core.lexicon import lexicon
@@ -35,6 +37,60 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 def split_id(commitment_id: str) -> tuple[str, int] | None:
     match = _ID.match(commitment_id)
     return (match.group(1), int(match.group(2))) if match else None
+
+
+class Span(NamedTuple):
+    """The first and the last of some days: when records were retrieved from OGP."""
+
+    first: date
+    last: date
+
+
+def retrieval_span(commitments: Iterable[Commitment]) -> Span | None:
+    """When the records were retrieved from OGP (each record's own date, never when it was loaded); None when no
+    record says."""
+    days = [c.retrieved_at.date() for c in commitments if c.retrieved_at]
+    return Span(min(days), max(days)) if days else None
+
+
+def _id_numbers(commitments: dict[str, Commitment]) -> dict[tuple[str, str], set[int]]:
+    """The numbers of the ids of each member, per id prefix (Paris has two: PAR and FRPA)."""
+    numbers: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for cid, c in commitments.items():
+        parts = split_id(cid)
+        if parts:
+            numbers[(c.member, parts[0])].add(parts[1])
+    return dict(numbers)
+
+
+def _complete_members(numbers: dict[tuple[str, str], set[int]]) -> frozenset[str]:
+    """Members whose ids run from 1 to their highest without a gap: OGP numbers a member's commitments in order,
+    so a gap is a commitment the data lacks. (Commitments newer than the highest may still be missing: answers
+    give the retrieval date for that.)"""
+    gapped = {member for (member, _), found in numbers.items() if found != set(range(1, max(found) + 1))}
+    return frozenset(member for member, _ in numbers) - gapped
+
+
+def _complete_plans(commitments: dict[str, Commitment], numbers: dict[tuple[str, str], set[int]],
+                    complete_members: frozenset[str]) -> frozenset[str]:
+    """Plans whose ids are a run without a gap, bounded below by 1 or by another plan's id and above by another
+    plan's id (or by the last id of a complete member): nothing of the plan can be missing in between."""
+    runs: dict[str, dict[tuple[str, str], set[int]]] = defaultdict(lambda: defaultdict(set))
+    for cid, c in commitments.items():
+        parts = split_id(cid)
+        if parts and c.action_plan:
+            runs[c.action_plan][(c.member, parts[0])].add(parts[1])
+    complete = set()
+    for plan, by_prefix in runs.items():
+        if all(_bounded_run(found, numbers[key], key[0] in complete_members) for key, found in by_prefix.items()):
+            complete.add(plan)
+    return frozenset(complete)
+
+
+def _bounded_run(found: set[int], member_numbers: set[int], member_complete: bool) -> bool:
+    low, high = min(found), max(found)
+    ends = high + 1 in member_numbers or (member_complete and high == max(member_numbers))
+    return len(found) == high - low + 1 and (low == 1 or low - 1 in member_numbers) and ends
 
 
 def plan_years(plan: ActionPlanRecord) -> tuple[int | None, int | None]:
@@ -126,7 +182,14 @@ class Index:
     member_phrases: dict[tuple[str, ...], str]
     area_phrases: dict[tuple[str, ...], str]
     corpus_words: frozenset[str]
-    data_as_of: datetime | None = None  # when the stored data last changed
+    site: str = DEFAULT_OGP_BASE_URL  # the OGP site answers link to (the service may set another)
+    retrieved: Span | None = None  # when the records were retrieved from OGP
+    member_retrieved: dict[str, Span] = field(default_factory=dict, repr=False)
+    prefix_member: dict[str, str] = field(default_factory=dict, repr=False)  # id prefix -> member, as records say
+    # Members and plans none of whose commitments the data can be missing (see _complete_members): counts of the
+    # others are said to be of "my data", not OGP's total.
+    complete_members: frozenset[str] = frozenset()
+    complete_plans: frozenset[str] = frozenset()
     position: dict[str, int] = field(default_factory=dict, repr=False)  # id -> place in `ids`
     name_features: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # per place in `ids`
     # Boolean masks over `ids`, so that filters are vector operations, not loops over 10,000 records.
@@ -136,7 +199,7 @@ class Index:
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, dataset: Dataset, *, version: int = 0, data_as_of: datetime | None = None) -> Index:
+    def build(cls, dataset: Dataset, *, version: int = 0, site: str = DEFAULT_OGP_BASE_URL) -> Index:
         commitments = {c.id: c for c in dataset.commitments}
         ids = sorted(commitments)
         plans = {p.id: p for p in dataset.action_plans}
@@ -199,9 +262,10 @@ class Index:
                     prefixes=frozenset(p[0] for p in by_prefix_number),
                     names=Bm25.build(name_docs), texts=Bm25.build(text_docs()),
                     member_phrases=member_phrases, area_phrases=area_phrases,
-                    corpus_words=frozenset(words), data_as_of=data_as_of,
+                    corpus_words=frozenset(words), site=site.rstrip("/"),
                     position={cid: n for n, cid in enumerate(ids)},
                     name_features=[tuple(sorted(set(doc))) for doc in name_docs])
+        index._take_coverage()
         # Typos are corrected towards the corpus and the trigger words, never towards stop words.
         for position, cid in enumerate(ids):
             c = commitments[cid]
@@ -218,6 +282,18 @@ class Index:
         for words_of_length in index._by_length.values():
             words_of_length.sort()  # deterministic corrections, whatever the hash seed
         return index
+
+    def _take_coverage(self) -> None:
+        """What the data covers: when each member's records were retrieved, which members and plans it has whole."""
+        by_member: dict[str, list[Commitment]] = defaultdict(list)
+        for c in self.commitments.values():
+            by_member[c.member].append(c)
+        self.retrieved = retrieval_span(self.commitments.values())
+        self.member_retrieved = {m: span for m, records in by_member.items() if (span := retrieval_span(records))}
+        numbers = _id_numbers(self.commitments)
+        self.prefix_member = {prefix: member for member, prefix in sorted(numbers)}
+        self.complete_members = _complete_members(numbers)
+        self.complete_plans = _complete_plans(self.commitments, numbers, self.complete_members)
 
     # -- look-ups ----------------------------------------------------------------------------------------
 
@@ -266,6 +342,22 @@ class Index:
 
     def member_plans(self, member_id: str) -> list[ActionPlanRecord]:
         return self.plans_by_member.get(member_id, [])
+
+    def member_of_id(self, commitment_id: str) -> str | None:
+        """The member an id's prefix belongs to: as the records say (a local member's prefix may be known only
+        there), else as data/members.json says; None for a prefix no member has."""
+        from bot.dataset.members import members as known_members
+
+        parts = split_id(commitment_id.upper())
+        if parts and parts[0] in self.prefix_member:
+            return self.prefix_member[parts[0]]
+        known = known_members().for_commitment(commitment_id)
+        return known.id if known else None
+
+    def whole(self, *, members: list[str] | None = None, plans: list[str] | None = None) -> bool:
+        """Whether the data has every commitment of these members and plans (as far as the ids tell)."""
+        return all(m in self.complete_members for m in members or ()) and \
+            all(p in self.complete_plans for p in plans or ())
 
     def title(self, commitment: Commitment, lang: str) -> str:
         return commitment.title.get(lang) or next(iter(commitment.title.values()), commitment.id)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.common.config import DEFAULT_OGP_BASE_URL
 from bot.core.types import Answer, ChartRequest, Context, Hit, SearchPage
 
 if TYPE_CHECKING:
@@ -41,15 +42,18 @@ class Assistant:
     Thread-safe: `answer` may be called from several threads; the index is swapped atomically.
     """
 
-    def __init__(self, engine: Engine, *, default_language: str = "en") -> None:
+    def __init__(self, engine: Engine, *, default_language: str = "en", ogp_base_url: str = DEFAULT_OGP_BASE_URL
+                 ) -> None:
         self.engine = engine
         self.default_language = default_language
+        self.ogp_base_url = ogp_base_url  # where answers link a commitment the data lacks (OGP_BASE_URL)
         self._lock = threading.Lock()
         self._index: Index | None = None  # built on first use
         self._version = -1
 
     @classmethod
-    def from_url(cls, url: str, *, default_language: str = "en", load_bundle: bool = True) -> Assistant:
+    def from_url(cls, url: str, *, default_language: str = "en", load_bundle: bool = True,
+                 ogp_base_url: str = DEFAULT_OGP_BASE_URL) -> Assistant:
         """An assistant on the database at `url` (schema upgraded, bundled data loaded when empty)."""
         from bot.dataset.load import ensure_data
         from bot.storage.db import engine_for
@@ -57,7 +61,7 @@ class Assistant:
         engine = engine_for(url)
         if load_bundle:
             ensure_data(engine)
-        return cls(engine, default_language=default_language)
+        return cls(engine, default_language=default_language, ogp_base_url=ogp_base_url)
 
     # -- the index -------------------------------------------------------------------------------------
 
@@ -86,12 +90,12 @@ class Assistant:
 
             with Session(self.engine) as session:
                 read_snapshot(session)  # the version and the data of one and the same commit
-                state = dataset_state(session)
-                stored, as_of = state.version, state.updated_at
+                stored = dataset_state(session).version
                 dataset = read_lean_dataset(session)
                 session.rollback()
-            # Requests keep using the old index while the new one is built.
-            self._index = Index.build(dataset, version=stored, data_as_of=as_of)
+            # Requests keep using the old index while the new one is built. How fresh the data is comes from the
+            # records' retrieval dates (Index.retrieved), never from when they were loaded.
+            self._index = Index.build(dataset, version=stored, site=self.ogp_base_url)
             self._version = stored
             del dataset
             _release_memory()

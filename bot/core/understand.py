@@ -387,8 +387,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
             intent = "help"
         elif scores.get("greeting") and not words:
             intent = "greeting"
-        elif scores.get("commitment_overview") and found.unknown_ids:
-            intent = "commitment_overview"
+        elif found.unknown_ids and (scores.get("commitment_overview") or not words):
+            intent = "commitment_overview"  # "tell me about US0100", or "US0100" alone: an id, said to be missing
         elif (words or found.policy_areas) and (hits := _topic_hits(index, words, found, plans)):
             named = _milestone_by_content(index, words, hits)
             if named:  # "has the EIG alumni network been created?": one milestone of one commitment

@@ -98,3 +98,39 @@ def diff_datasets(old: Dataset, new: Dataset) -> DatasetDiff:
             else:
                 unchanged += 1
     return DatasetDiff(changes, unchanged)
+
+
+ELLIPSIS = "…"
+_CONTEXT = 20  # characters kept before the first difference, so that the change reads in its place
+
+
+def shorten_pair(before: str, after: str, limit: int) -> tuple[str, str]:
+    """Two values of a change, each at most `limit` characters, cut around their first difference: "Ministry of
+    … Reform" → "Ministry of … Reform" (both cut where they still agree) never hides the change; "…Reform, Dept. A"
+    → "…Reform, Dept. B" shows it."""
+    if len(before) <= limit and len(after) <= limit:
+        return before, after
+    # One start for both, so that they line up; no later than needed to show the end of the longer one.
+    start = max(0, min(_common_prefix(before, after) - _CONTEXT, max(len(before), len(after)) - (limit - 1)))
+    return _window(before, start, limit), _window(after, start, limit)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _window(text: str, start: int, limit: int) -> str:
+    """At most `limit` characters of `text` from `start`, marked "…" where cut."""
+    if len(text) <= limit:
+        return text
+    head = ELLIPSIS if start > 0 else ""
+    room = limit - len(head)
+    body = text[start:start + room]
+    if start + room < len(text):
+        body = body[:-1].rstrip() + ELLIPSIS
+    return head + body.lstrip() if head else body

@@ -10,6 +10,7 @@ is a DataError naming the file and the place in it, and nothing of the run is wr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 from bot.dataset.diff import DatasetDiff, diff_commitments, diff_datasets
 from bot.dataset.errors import DataError, Problem
 from bot.dataset.load import LoadResult, apply
+from bot.dataset.members import members
 from bot.dataset.reader import decode_text, not_text, pydantic_problems, read_dataset_bytes
 from bot.dataset.schema import (
     ActionPlanRecord,
@@ -73,6 +75,11 @@ class ImportReport:
     touched: list[str] = field(default_factory=list)  # commitments the files spoke about
     partial_records: list[str] = field(default_factory=list)
     dry_run: bool = False
+
+    @property
+    def member_warnings(self) -> list[Problem]:
+        """Members imported that data/members.json does not have (see `member_problem`): for the summary."""
+        return [w for w in self.warnings if w.where == "member"]
 
     @property
     def identifications(self) -> list[tuple[str, str, str]]:
@@ -162,8 +169,9 @@ def _read_file(item: InputFile, *, order: int, meta: dict[str, Any] | None,
         return Parsed(name, "dataset", dataset=read_dataset_bytes(item.data, name))
     if lower.endswith(".csv"):
         rows = csvfile.read_rows(decode_text(item.data, name), name)
-        return Parsed(name, "csv", pages=[csvfile.row_facts(r, order=order * 10_000 + i, retrieved_at=retrieved)
-                                          for i, r in enumerate(rows)])
+        pages = [csvfile.row_facts(r, order=order * 10_000 + i, retrieved_at=retrieved) for i, r in enumerate(rows)]
+        _check_members([(page, row.raw.member_line, row.url) for page, row in zip(pages, rows, strict=True)])
+        return Parsed(name, "csv", pages=pages)
     if lower.endswith(".jsonl"):
         raise DataError.one(name, "a JSON Lines file is read only as a folder's index.jsonl")
     url, lang, kind = meta.get("url"), meta.get("lang"), "page"
@@ -178,6 +186,7 @@ def _read_file(item: InputFile, *, order: int, meta: dict[str, Any] | None,
             raise DataError.one(name, f"a title with the id {raw.commitment_id} but none of the fields of an OGP "
                                       "commitment page (Action Plan:, Lead Institution:, ...)", "line 1")
         facts = from_page(raw, lang=lang, url=url, kind=kind, order=order, retrieved_at=retrieved)
+        _check_members([(facts, raw.member_line, url)])
         if meta.get("id") and str(meta["id"]).upper() != raw.commitment_id:
             facts.warn("index.jsonl", f"the index says {meta['id']}, the page says {raw.commitment_id}: "
                                       "the page wins")
@@ -189,6 +198,58 @@ def _read_file(item: InputFile, *, order: int, meta: dict[str, Any] | None,
     raise DataError.one(name, "this is not an OGP commitment page: no title line with a commitment id like "
                               "'Administrative Capacity-Building (FR0038)', and not one of OGP's older layouts "
                               "('03 Title' with 'Country:' and 'Action Plan:')", "line 1")
+
+
+_MEMBER_IN_URL = re.compile(r"^https?://(?:[\w-]+\.)*opengovpartnership\.org/(?:[a-z]{2}/)?members/([a-z0-9-]+)/",
+                            re.IGNORECASE)
+
+
+def _check_members(pages: list[tuple[PageFacts, str | None, str | None]]) -> None:
+    """Each page (or CSV row) with the member its source states and the address it gives; DataError naming every
+    one whose member cannot be vouched for (see `member_problem`)."""
+    problems = [problem for page, stated, url in pages if (problem := member_problem(page, stated, url))]
+    if problems:
+        raise DataError(problems)
+
+
+def member_problem(page: PageFacts, stated: str | None, given_url: str | None) -> Problem | None:
+    """Why the page's member may not be stored, or None. The importer invents no member and no source address:
+    a record's member is one of data/members.json, as its id's letters and the member its source states agree;
+    or a member that list does not have yet (OGP has over 100 local members) named by the OGP page address the
+    source gives, imported with a warning in the report. A member only a name vouches for ("Nowhere" in a CSV
+    row), or one the id contradicts, is refused with its place: taking it would mean making up its slug and its
+    page address, or picking one of two claims."""
+    match = _MEMBER_IN_URL.match(given_url or "")
+    in_url = match.group(1).lower() if match else None
+    owner = f"commitment {page.commitment_id}: " if page.commitment_id else ""
+    if members().get(page.member) is None:
+        if in_url == page.member:
+            page.warn("member", owner + f"member {page.member!r} is not in data/members.json: imported as its OGP "
+                                        f"address names it ({given_url})")
+            return None
+        return Problem(page.source, "member", owner + f"{stated or page.member!r} is not an OGP member known to "
+                       "data/members.json, and no OGP page address names it: the importer makes up no member and "
+                       "no source address (give the commitment's OGP page address, or add the member to "
+                       "data/members.json)")
+    reason = _contradiction(page, stated, in_url)
+    return Problem(page.source, "member", owner + reason) if reason else None
+
+
+def _contradiction(page: PageFacts, stated: str | None, in_url: str | None) -> str | None:
+    """How the member the source states, the id's letters and the page address disagree about a known member."""
+    book = members()
+    known = book.get(page.member)
+    assert known is not None
+    named = book.by_name(stated) if stated else None
+    if stated and named is None:
+        return (f"{stated!r} is not an OGP member known to data/members.json, and the id's letters are "
+                f"{known.label('en')}'s: write the member's name (e.g. {known.label('en')!r})")
+    if named is not None and named.id != known.id:
+        return f"the source says member {stated!r}, but the id's letters are {known.label('en')}'s"
+    if book.for_commitment(page.commitment_id) is None and in_url != known.id:
+        return (f"the source says member {stated or known.id!r}, but the id's letters are not "
+                f"{known.label('en')}'s ({', '.join(known.prefixes)})")
+    return None
 
 
 def _retrieved(value: Any, name: str) -> datetime | None:

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.common.i18n import N_, Translator, translator
 from bot.common.vocab import vocabulary
-from bot.dataset.diff import FieldChange
+from bot.dataset.diff import FieldChange, shorten_pair
 from bot.importing.pipeline import ImportReport
 
 MAX_CHANGES = 40
@@ -70,6 +71,20 @@ def _first_lower(text: str) -> str:
 
 
 def value_text(name: str, value: Any, t: Translator) -> str:
+    text = _full_text(name, value, t)
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1].rstrip() + "…"
+
+
+def value_texts(name: str, before: Any, after: Any, t: Translator) -> tuple[str, str]:
+    """Both sides of a change, shortened around their first difference so that the change shows; written out
+    (quotes, line breaks) when they read the same once their spacing is tidied."""
+    old, new = _full_text(name, before, t), _full_text(name, after, t)
+    if old == new:
+        old, new = json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)
+    return shorten_pair(old, new, MAX_VALUE)
+
+
+def _full_text(name: str, value: Any, t: Translator) -> str:
     if value is None or value == [] or value == "" or value == {}:
         return t._("(none)")
     key, _, _ = _split(name)
@@ -88,13 +103,13 @@ def value_text(name: str, value: Any, t: Translator) -> str:
         return str(v)
 
     text = t.join([one(v) for v in value]) if isinstance(value, list) else one(value)
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1].rstrip() + "…"
+    return " ".join(text.split())
 
 
 def change_line(commitment: str, change: FieldChange, t: Translator) -> str:
+    before, after = value_texts(change.field, change.before, change.after, t)
     return t._("{id} {field}: {before} → {after}", id=commitment, field=field_label(change.field, t),
-               before=value_text(change.field, change.before, t), after=value_text(change.field, change.after, t))
+               before=before, after=after)
 
 
 def render_summary(report: ImportReport, lang: str = "en", *, max_changes: int = MAX_CHANGES) -> str:
@@ -131,6 +146,8 @@ def render_summary(report: ImportReport, lang: str = "en", *, max_changes: int =
                          ids=t.join(report.partial_records)))
     for name, commitment, how in report.identifications:
         lines.append(t._("{file}: identified as {id} ({how}).", file=name, id=commitment, how=how))
+    for warning in report.member_warnings:  # a member data/members.json lacks, vouched for by its OGP address
+        lines.append(t._("Warning: {warning}", warning=str(warning)))
     refused = [f for f in report.files if f.status == "refused"]
     if refused:
         lines.append(t._("Refused ({n}):", n=t.number(len(refused))))

@@ -13,14 +13,25 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from bot.common.i18n import N_, Translator, translator
+from bot.core.facts import IRM_STATES
 from bot.dataset.load import LoadResult, mark_interrupted
 from bot.importing.summary import change_line
 from bot.storage import datalock
 from bot.storage.db import session_scope
-from bot.storage.models import ActionPlan, AdminAudit, Commitment, DataRefresh, DatasetState, Follow, Member, utcnow
+from bot.storage.models import (
+    ActionPlan,
+    AdminAudit,
+    Commitment,
+    DataRefresh,
+    DatasetState,
+    Follow,
+    IrmAssessment,
+    Member,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 PROCESS_STARTED = time.monotonic()  # this replica's uptime, for /stats
@@ -131,37 +142,84 @@ def render_history(lines: list[HistoryLine], lang: str) -> str:
 # -- /stats -----------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MemberCoverage:
+    """What the data holds of one member: its commitments (per plan), how many have IRM data, when they were
+    retrieved from OGP."""
+
+    id: str
+    name: dict[str, str]
+    commitments: int
+    with_irm: int
+    first_retrieved: datetime | None
+    last_retrieved: datetime | None
+    plans: list[tuple[str, int]]  # (plan, commitments), the largest first
+
+
 @dataclass
 class Stats:
     version: int
-    data_as_of: datetime | None
+    first_retrieved: datetime | None  # the oldest and newest retrieval of a record from OGP (not when it was loaded)
+    last_retrieved: datetime | None
     commitments: int
+    with_irm: int
     members: int
     plans: int
-    by_member: list[tuple[str, dict[str, str], int, list[tuple[str, int]]]]  # id, name, count, [(plan, count)]
+    by_member: list[MemberCoverage]  # the largest first
     last_change: HistoryLine | None
     last_applied: HistoryLine | None
     follows: int
     followers: int
 
 
+# The IRM's fields: a commitment "has IRM data" when one of them holds a value the IRM gave (not a state such as
+# "pending IRM review").
+_IRM_VALUES = (col(IrmAssessment.verifiable), col(IrmAssessment.ambition), col(IrmAssessment.potential_impact),
+               col(IrmAssessment.completion), col(IrmAssessment.completion_midterm),
+               col(IrmAssessment.completion_end), col(IrmAssessment.starred), col(IrmAssessment.early_results),
+               col(IrmAssessment.relevance))
+
+
+def _has_irm_data(values: tuple[Any, ...]) -> bool:
+    states = IRM_STATES
+    return any(v not in states for value in values if value
+               for v in (value if isinstance(value, list) else [value]))
+
+
+def _coverage(session: Session, names: dict[str, dict[str, str]]) -> list[MemberCoverage]:
+    """Per member, from one pass over the commitments (a few columns each, IRM values included)."""
+    plans: dict[str, dict[str, int]] = {}
+    irm: dict[str, int] = {}
+    days: dict[str, list[datetime]] = {}
+    query = (select(col(Commitment.member_id), col(Commitment.action_plan_id), col(Commitment.retrieved_at),
+                    *_IRM_VALUES)
+             .outerjoin(IrmAssessment, col(IrmAssessment.commitment_id) == col(Commitment.id)))
+    for member, plan, retrieved, *values in session.execute(query):
+        counts = plans.setdefault(member, {})
+        counts[plan or ""] = counts.get(plan or "", 0) + 1
+        irm[member] = irm.get(member, 0) + _has_irm_data(tuple(values))
+        if retrieved is not None:
+            days.setdefault(member, []).append(retrieved)
+    out = [MemberCoverage(m, names.get(m, {}), sum(p.values()), irm[m], min(days.get(m, []), default=None),
+                          max(days.get(m, []), default=None), sorted(p.items(), key=lambda x: (-x[1], x[0])))
+           for m, p in plans.items()]
+    return sorted(out, key=lambda m: (-m.commitments, m.id))
+
+
 def stats(engine: Engine) -> Stats:
     with session_scope(engine) as session:
         state = session.get(DatasetState, 1)
         names = {m_id: name for m_id, name in session.execute(select(col(Member.id), col(Member.name)))}
-        plans: dict[str, list[tuple[str, int]]] = {}
-        for member, plan, n in session.execute(
-                select(col(Commitment.member_id), col(Commitment.action_plan_id), func.count())
-                .group_by(col(Commitment.member_id), col(Commitment.action_plan_id))):
-            plans.setdefault(member, []).append((plan or "", n))
+        by_member = _coverage(session, names)
         follows, followers = session.execute(select(func.count(), func.count(func.distinct(Follow.user_id)))).one()
         plan_count = session.execute(select(func.count()).select_from(ActionPlan)).scalar() or 0
-    by_member = sorted(((m, names.get(m, {}), sum(n for _, n in p), sorted(p, key=lambda x: (-x[1], x[0])))
-                        for m, p in plans.items()), key=lambda x: (-x[2], x[0]))
     last = history(engine, 1)
     applied = _last_applied(engine)
-    return Stats(version=state.version if state else 0, data_as_of=state.updated_at if state else None,
-                 commitments=sum(m[2] for m in by_member), members=len(names), plans=plan_count,
+    firsts = [m.first_retrieved for m in by_member if m.first_retrieved]
+    lasts = [m.last_retrieved for m in by_member if m.last_retrieved]
+    return Stats(version=state.version if state else 0, first_retrieved=min(firsts, default=None),
+                 last_retrieved=max(lasts, default=None), commitments=sum(m.commitments for m in by_member),
+                 with_irm=sum(m.with_irm for m in by_member), members=len(names), plans=plan_count,
                  by_member=by_member, last_change=last[0] if last else None, last_applied=applied,
                  follows=follows or 0, followers=followers or 0)
 
@@ -195,20 +253,18 @@ def _duration(seconds: float, t: Translator) -> str:
 
 def render_stats(s: Stats, lang: str, *, uptime: float, index_version: int | None = None) -> str:
     t = translator(lang)
-    out = [t._("Dataset version {version}, data as of {when}.", version=s.version,
-               when=_when(s.data_as_of) if s.data_as_of else "—")]
+    out = [_version_line(s, t)]
     if index_version is not None and index_version != s.version:
         out.append(t._("This replica still answers from version {version} (rebuilding).", version=index_version))
-    out.append(t._("{commitments} commitments, {members} members, {plans} action plans.",
-                   commitments=t.number(s.commitments), members=t.number(s.members), plans=t.number(s.plans)))
-    for member, name, count, plans in s.by_member[:STATS_MEMBERS]:
-        label = name.get(lang) or name.get("en") or member
-        detail = ", ".join(f"{plan or '—'}: {t.number(n)}" for plan, n in plans)
-        out.append(f"• {label}: {t.number(count)} ({detail})")
+    out.append(t._("{commitments} commitments ({with_irm} with IRM data), {members} members, {plans} action plans.",
+                   commitments=t.number(s.commitments), with_irm=t.number(s.with_irm), members=t.number(s.members),
+                   plans=t.number(s.plans)))
+    for member in s.by_member[:STATS_MEMBERS]:
+        out.append(_member_line(member, t))
     if len(s.by_member) > STATS_MEMBERS:
         rest = s.by_member[STATS_MEMBERS:]
         out.append(t._("… and {n} more members ({count} commitments).", n=t.number(len(rest)),
-                       count=t.number(sum(m[2] for m in rest))))
+                       count=t.number(sum(m.commitments for m in rest))))
     shown = [(t._("Last data change:"), s.last_change)]
     if s.last_applied is not None and (s.last_change is None or s.last_applied.id != s.last_change.id):
         shown.append((t._("Last applied change:"), s.last_applied))
@@ -221,6 +277,37 @@ def render_stats(s: Stats, lang: str, *, uptime: float, index_version: int | Non
                    follows=t.number(s.follows)))
     out.append(t._("Uptime of this replica: {uptime}.", uptime=_duration(uptime, t)))
     return "\n".join(out)
+
+
+def _version_line(s: Stats, t: Translator) -> str:
+    """The version, and how fresh the data is: when its records were retrieved from OGP (the oldest, the newest)."""
+    first, last = s.first_retrieved, s.last_retrieved
+    if first and last and first.date() != last.date():
+        return t._("Dataset version {version}; records retrieved from OGP between {first} and {last}.",
+                   version=s.version, first=t.date(first), last=t.date(last))
+    if last:
+        return t._("Dataset version {version}; records retrieved from OGP on {date}.", version=s.version,
+                   date=t.date(last))
+    return t._("Dataset version {version}; no record says when it was retrieved from OGP.", version=s.version)
+
+
+def _member_line(m: MemberCoverage, t: Translator) -> str:
+    """'• France: 36 commitments, 20 with IRM data, retrieved on Nov 28, 2026 (france-2018-2020: 15, …)'."""
+    first, last = m.first_retrieved, m.last_retrieved
+    irm = t.number(m.with_irm)
+    if first and last and first.date() != last.date():
+        figures = t.ngettext("{n} commitment, {irm} with IRM data, retrieved between {first} and {last}",
+                             "{n} commitments, {irm} with IRM data, retrieved between {first} and {last}",
+                             m.commitments, irm=irm, first=t.date(first, "medium"), last=t.date(last, "medium"))
+    elif last:
+        figures = t.ngettext("{n} commitment, {irm} with IRM data, retrieved on {date}",
+                             "{n} commitments, {irm} with IRM data, retrieved on {date}", m.commitments, irm=irm,
+                             date=t.date(last, "medium"))
+    else:
+        figures = t.ngettext("{n} commitment, {irm} with IRM data", "{n} commitments, {irm} with IRM data",
+                             m.commitments, irm=irm)
+    detail = ", ".join(f"{plan or '—'}: {t.number(n)}" for plan, n in m.plans)
+    return f"• {m.name.get(t.lang) or m.name.get('en') or m.id}: {figures} ({detail})"
 
 
 # -- /rollback --------------------------------------------------------------------------------------------------

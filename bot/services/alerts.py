@@ -36,7 +36,7 @@ from bot.common.i18n import Translator, translator
 from bot.dataset.diff import CommitmentChange, FieldChange
 from bot.dataset.load import decode_snapshot
 from bot.dataset.members import members
-from bot.importing.summary import HIDDEN, field_label, value_text
+from bot.importing.summary import HIDDEN, field_label, value_texts
 from bot.services.followers import PERIOD, Target, latest_refresh_id, rhythm_label, short_label
 from bot.storage.db import session_scope
 from bot.storage.models import (
@@ -315,8 +315,9 @@ def _block(change: CommitmentChange, names: tuple[dict[str, str], dict[str, str]
     else:
         shown = [f for f in change.fields if not _hidden(f.field)]
         for f in shown[:MAX_FIELDS]:
-            lines.append("• " + t._("{field}: {before} → {after}", field=field_label(f.field, t),
-                                    before=value_text(f.field, f.before, t), after=value_text(f.field, f.after, t)))
+            before, after = value_texts(f.field, f.before, f.after, t)
+            lines.append("• " + t._("{field}: {before} → {after}", field=field_label(f.field, t), before=before,
+                                    after=after))
         if len(shown) > MAX_FIELDS:
             lines.append("• " + t._("… and {n} more changes.", n=t.number(len(shown) - MAX_FIELDS)))
         if not shown:

@@ -191,7 +191,7 @@ async def _post_init(application: BotApplication) -> None:
         settings, lambda: getattr(application.bot_data.get("services"), "assistant", None))
     if "services" not in application.bot_data:
         assistant = await blocking(Assistant.from_url, settings.sqlalchemy_url,
-                                   default_language=settings.default_language)
+                                   default_language=settings.default_language, ogp_base_url=settings.ogp_base_url)
         application.bot_data["services"] = Services(settings, assistant, ChatStore(assistant.engine),
                                                     application.bot_data["typing_after"])
     services: Services = application.bot_data["services"]

@@ -11,7 +11,7 @@ from bot.common.textnorm import fold
 from bot.core import aggregates
 from bot.core.charts import LEVELS, UNASSESSED, breakdown
 from bot.core.facts import COMPLETION_LEVELS, completion_level
-from bot.core.index import Index, plan_years
+from bot.core.index import Index, plan_years, retrieval_span
 from bot.core.lexicon import detail_words, lexicon
 from bot.core.records import Commitment
 from bot.core.text import tokens
@@ -76,6 +76,8 @@ def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None
                 f"{label('completion', key, draft.lang)} {t.number(levels[key])}"
                 for key in COMPLETION_LEVELS if levels[key])))
         _rest(draft, index, f, scope, basis)
+    elif not f.share and _all_of_it(index, f, matching):
+        draft.add(coverage(draft, index))  # the total says at once that it is the data's, not OGP's
     elif not f.share:
         draft.add(t.ngettext("{where}: {n} commitment.", "{where}: {n} commitments.", len(matching), where=where))
     page = matching[offset:offset + aggregates.PAGE]
@@ -86,7 +88,10 @@ def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None
         draft.add(t._("… and {n} more.", n=t.number(rest)))
         draft.buttons.append(Button(t._("More"), "list", (u.question, str(offset + aggregates.PAGE))))
     _sources(draft, index, f, page)
-    _data_date(draft, index, scope)
+    if not _everywhere(f):
+        _data_date(draft, scope)
+    elif f.share or not _all_of_it(index, f, matching):
+        draft.add(covers(draft, index))
 
 
 def _asks_a_number(u: Understanding) -> bool:
@@ -110,14 +115,14 @@ def _named_in_data(draft: Draft, index: Index, u: Understanding, f: aggregates.F
                              "members).",
                              len(index.ids), member=names, members=t.number(len(index.member_mask))))
         for m in f.missing_members:
-            draft.source(member_url(m))
+            draft.source(member_url(index, m))
     if f.missing_plans:
         asked = "-".join(str(y) for y in u.entities.years or ())
         for m in f.missing_plans:
             plans = t.join([draft.text_of(p.title) for p in index.member_plans(m)])
             draft.add(t._("I have no action plan {years} of {member}; its plans in my data: {plans}.", years=asked,
                           member=_member_label(draft, m), plans=plans or "—"))
-            draft.source(member_url(m))
+            draft.source(member_url(index, m))
         u.confidence = 0.5
         return False
     if (f.non_members or f.missing_members) and not f.members:
@@ -210,8 +215,8 @@ def _member_label(draft: Draft, member_id: str) -> str:
     return draft.text_of(known.name) if known else member_id
 
 
-def member_url(member_id: str) -> str:
-    return f"https://www.opengovpartnership.org/members/{member_id}/"
+def member_url(index: Index, member_id: str) -> str:
+    return f"{index.site}/members/{member_id}/"
 
 
 def _sources(draft: Draft, index: Index, f: aggregates.Filters, page: list[Commitment]) -> None:
@@ -219,7 +224,7 @@ def _sources(draft: Draft, index: Index, f: aggregates.Filters, page: list[Commi
     members = f.members or sorted({p.member for plan in f.plans if (p := index.plans.get(plan))})
     if members and len(members) <= 3:
         for m in members:
-            draft.source(member_url(m))
+            draft.source(member_url(index, m))
         return
     for c in page:
         draft.source(commitment_url(draft, c))
@@ -244,11 +249,12 @@ def _breakdown(draft: Draft, index: Index, u: Understanding, f: aggregates.Filte
         if counts[UNASSESSED]:
             unassessed = t._("not assessed")
             parts.append(f"{unassessed} {t.number(counts[UNASSESSED])}")
+        plan = in_my_data(draft, index, draft.text_of(index.plans[plan_id].title), plans=[plan_id])
         draft.add(t.ngettext("{plan}: {n} commitment — {levels}.", "{plan}: {n} commitments — {levels}.", total,
-                             plan=draft.text_of(index.plans[plan_id].title), levels=", ".join(parts) or "—"))
+                             plan=plan, levels=", ".join(parts) or "—"))
     if chart:
         u.chart = request
-    _data_date(draft, index)
+    _data_date(draft, aggregates.select(index, aggregates.Filters(plans=plans))[0])
     u.confidence = max(u.confidence, 0.7)
 
 
@@ -257,29 +263,86 @@ def _has(words: list[str], phrase: str) -> bool:
     return any(words[i:i + len(target)] == target for i in range(len(words) - len(target) + 1))
 
 
-def _data_date(draft: Draft, index: Index, scope: list[Commitment] | None = None) -> None:
-    """When the counted records were retrieved from OGP (a range when they differ), else when the data changed."""
+def _data_date(draft: Draft, scope: list[Commitment]) -> None:
+    """When the counted records were retrieved from OGP (a range when they differ); nothing when no record says
+    (the time they were loaded into the database is not how fresh they are)."""
     t = draft.t
-    dates = sorted({c.retrieved_at.date() for c in scope or [] if c.retrieved_at})
-    if dates and dates[0] != dates[-1]:
-        draft.add(t._("Data retrieved from OGP between {start} and {end}.", start=t.date(dates[0]),
-                      end=t.date(dates[-1])))
-    elif dates:
-        draft.add(t._("Data as of {date}.", date=t.date(dates[0])))
-    elif index.data_as_of:
-        draft.add(t._("Data as of {date}.", date=t.date(index.data_as_of)))
+    span = retrieval_span(scope)
+    if span and span.first != span.last:
+        draft.add(t._("Data retrieved from OGP between {start} and {end}.", start=t.date(span.first),
+                      end=t.date(span.last)))
+    elif span:
+        draft.add(t._("Data as of {date}.", date=t.date(span.first)))
+
+
+def coverage(draft: Draft, index: Index) -> str:
+    """What the data covers, as the answer to a total, never to be taken for all of OGP: 'In my data: 97 commitments
+    of 27 members, retrieved from OGP between 3 March 2025 and 28 November 2026.'"""
+    t = draft.t
+    n, members, span = len(index.ids), _members_phrase(draft, index), index.retrieved
+    if span and span.first != span.last:
+        return t.ngettext("In my data: {n} commitment of {members}, retrieved from OGP between {start} and {end}.",
+                          "In my data: {n} commitments of {members}, retrieved from OGP between {start} and {end}.",
+                          n, members=members, start=t.date(span.first), end=t.date(span.last))
+    if span:
+        return t.ngettext("In my data: {n} commitment of {members}, retrieved from OGP on {date}.",
+                          "In my data: {n} commitments of {members}, retrieved from OGP on {date}.", n,
+                          members=members, date=t.date(span.first))
+    return t.ngettext("In my data: {n} commitment of {members}.", "In my data: {n} commitments of {members}.", n,
+                      members=members)
+
+
+def covers(draft: Draft, index: Index) -> str:
+    """The same, closing a count over all members: 'My data covers 97 commitments of 27 members, …'."""
+    t = draft.t
+    n, members, span = len(index.ids), _members_phrase(draft, index), index.retrieved
+    if span and span.first != span.last:
+        return t.ngettext("My data covers {n} commitment of {members}, retrieved from OGP between {start} and {end}.",
+                          "My data covers {n} commitments of {members}, retrieved from OGP between {start} and "
+                          "{end}.", n, members=members, start=t.date(span.first), end=t.date(span.last))
+    if span:
+        return t.ngettext("My data covers {n} commitment of {members}, retrieved from OGP on {date}.",
+                          "My data covers {n} commitments of {members}, retrieved from OGP on {date}.", n,
+                          members=members, date=t.date(span.first))
+    return t.ngettext("My data covers {n} commitment of {members}.", "My data covers {n} commitments of {members}.",
+                      n, members=members)
+
+
+def _members_phrase(draft: Draft, index: Index) -> str:
+    return draft.t.ngettext("{n} member", "{n} members", len(index.member_mask))
+
+
+def in_my_data(draft: Draft, index: Index, name: str, *, members: list[str] | None = None,
+               plans: list[str] | None = None) -> str:
+    """A member's or plan's name, with "(in my data)" unless the data has all of its commitments: a count of
+    what the data holds is not OGP's total."""
+    if index.whole(members=members, plans=plans):
+        return name
+    return draft.t._("{name} (in my data)", name=name)
+
+
+def _everywhere(f: aggregates.Filters) -> bool:
+    """A count over all members (no member or plan named)."""
+    return not f.members and not f.plans
+
+
+def _all_of_it(index: Index, f: aggregates.Filters, matching: list[Commitment]) -> bool:
+    """The count is of every commitment of the data ("how many commitments does OGP have?")."""
+    return _everywhere(f) and not f.conditions and len(matching) == len(index.ids)
 
 
 def _scope_label(draft: Draft, index: Index, f: aggregates.Filters) -> str:
-    """'France Action Plan 2018-2020', 'France', or 'All members', with the policy areas, topic and institutions
-    named."""
+    """'France Action Plan 2018-2020', 'France (in my data)', or 'In my data' (all members: never "all of OGP"), with
+    the policy areas, topic and institutions named."""
     t = draft.t
     if f.plans:
-        scope = t.join([draft.text_of(index.plans[p].title) for p in f.plans])
+        scope = in_my_data(draft, index, t.join([draft.text_of(index.plans[p].title) for p in f.plans]),
+                           plans=f.plans)
     elif f.members:
-        scope = t.join([member_name(draft, index, m) for m in f.members])
+        scope = in_my_data(draft, index, t.join([member_name(draft, index, m) for m in f.members]),
+                           members=f.members)
     else:
-        scope = t._("All members")
+        scope = t._("In my data")
     if f.policy_areas:
         scope += " — " + t.join([label("policy_area", a, draft.lang) for a in f.policy_areas])
     if (f.topic or f.topic_areas) and not (f.share and not f.conditions):
