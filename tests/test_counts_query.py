@@ -374,3 +374,30 @@ def test_value_phrases_of_both_sections_filter(index: Index, question: str, fiel
     assert answer.intent == "count"
     listed = set(re.findall(r"\b[A-Z]{2}\d{4}\b", answer.text))
     assert listed <= rated and (len(listed) == len(rated) or f" {len(rated)} " in answer.text), answer.text
+
+
+def test_a_journalist_s_preamble_filters_nothing(index: Index) -> None:
+    high = {c["id"] for c in COMMITMENTS if c["member"] == "canada" and irm(c, "ambition") == "high"}
+    answer = ask(index, "For a story I'm writing: how many of Canada's OGP commitments were rated as having a high "
+                        "ambition by the IRM?")
+    assert first_number(answer.text) == len(high), answer.text
+
+
+def test_a_value_introduced_as_a_topic_is_the_topic(index: Index) -> None:
+    """"quels engagements du Maroc portent sur l'accès à l'information ?": what they are about, not the IRM's
+    relevance to the value (which said none of them was)."""
+    answer = ask(index, "Je prépare un article : quels engagements du Maroc portent sur l'accès à l'information ?")
+    assert {"MO0026", "MO0054"} <= set(re.findall(r"\bMO\d{4}\b", answer.text)), answer.text
+
+
+def test_relevance_to_a_value_counts_every_assessed_commitment(index: Index) -> None:
+    """"relevant to access to information": the value, not also the policy area of that name (its "to" is no
+    word of the area)."""
+    relevant = {c["id"] for c in COMMITMENTS if "access_to_information" in (irm(c, "relevance") or [])}
+    answer = ask(index, "how many commitments are relevant to access to information?")
+    assert first_number(answer.text) == len(relevant), answer.text
+
+
+def test_commitments_of_a_policy_area(index: Index) -> None:
+    answer = ask(index, "commitments in the access to information policy area")
+    assert answer.intent == "count" and re.search(r": \d+ commitments", answer.text.splitlines()[0])

@@ -222,8 +222,10 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
     for start, end in _find(words, p.table, taken):
         options = p.table[tuple(words[start:end])]
         chosen = _choose_field(options, present)
-        if chosen is None:
-            taken.difference_update(range(start, end))  # not a filter here: maybe a topic word
+        if chosen is None or (chosen[0] == "relevance" and _introduced_as_topic(words, start, p)):
+            # not a filter here: maybe a topic word ("portent sur l'accès à l'information" is what they are about,
+            # not the IRM's relevance to the value)
+            taken.difference_update(range(start, end))
             continue
         name, key = chosen
         negated = _negated(words, start, p, taken)
@@ -260,7 +262,8 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
     area_cued = bool(_find(words, p.area_cues, taken))
     for area in found.policy_areas:
         area_words = found.area_words.get(area, set())
-        positions = {i for i, w in enumerate(words) if w in area_words}
+        stop = lexicon().stopwords  # "to" of "relevant to access to information" names no area
+        positions = {i for i, w in enumerate(words) if w in area_words and w not in stop}
         if positions and positions <= taken - found.consumed:
             continue  # its words were a filter's value ("relevant to access to information")
         if area_cued:
@@ -310,6 +313,15 @@ def _bare_condition(name: str, negated: bool) -> Condition | None:
     if negated:
         return Condition(name, tuple(negative)) if negative else None
     return Condition(name, tuple(k for k in levels if k not in negative))
+
+
+def _introduced_as_topic(words: list[str], start: int, p: _Phrases) -> bool:
+    """A topic cue right before the phrase, articles aside ("about the", "portent sur l'")."""
+    stop = lexicon().stopwords
+    end = start
+    while end > 0 and words[end - 1] in stop and not any(words[end - 1:end] == list(c) for c in p.topic_cues):
+        end -= 1
+    return any(end >= len(c) and tuple(words[end - len(c):end]) == c for c in p.topic_cues)
 
 
 _CLAUSE_ENDS = frozenset({"but", "mais", "and", "et", "or", "ou", "pero", "y"})

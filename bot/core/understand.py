@@ -268,6 +268,8 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if _facet_of_the_last_commitment(index, found, context, result):
         return result  # "what's its budget?" after FR0015: FR0015's budget, which the data does not have
     plural = bool(_PLURAL.intersection(found.words))
+    if intent == "policy_areas" and plural and found.policy_areas and not found.commitment_ids:
+        intent = result.intent = "count"  # "commitments in the access to information policy area": a list
     if intent is None and not found.commitment_ids and plural and has_topic and not found.number:
         # plural "commitments" with a topic: a list, not one title; with only a filter's values ("les engagements
         # transformateurs"), the count's list
