@@ -301,3 +301,9 @@ def test_words_all_in_its_texts_but_in_no_one_sentence(assistant: Assistant) -> 
     answer = ask(assistant,
                  "how many entrepreneurs have worked in the administration through the EIG programme so far?")
     assert answer.commitment == "FR0038" and "71 entrepreneurs" in answer.text
+
+
+def test_a_sentence_is_quoted_with_the_one_that_says_what_it_announces(assistant: Assistant) -> None:
+    """"… plusieurs obstacles empêchent … Ceux-ci incluent …": the obstacles themselves, not only that there are."""
+    answer = ask(assistant, "quels obstacles empêchent les talents du numérique de rejoindre l'État selon l'IRM ?")
+    assert "obstacles" in answer.text and "rémunération" in answer.text

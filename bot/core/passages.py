@@ -33,6 +33,9 @@ _SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-Ý0-9«“\"(])|\n\s*\n|\n(?=\
 
 
 _LONGEST_HEADING = 200
+# A sentence that continues the one before it (what it announced): quoted with it.
+_CONTINUES = re.compile(r"(?:They|These|Those|Ils|Elles|Ces|Ceux-ci|Celles-ci|Il s'agit|Il s’agit"
+                        r"|Parmi (?:eux|elles|ceux-ci|celles-ci)|Notamment|Among them)\b")
 
 
 @dataclass(frozen=True)
@@ -170,14 +173,19 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
         return None
     candidates = []
     for field, text_lang, milestone, from_irm, text in _texts(c):
-        for sentence in _sentences(text):
+        sentences = _sentences(text)
+        for k, sentence in enumerate(sentences):
             if _REFERENCE.search(sentence):
                 continue  # a footnote's reference ("…, https://…, accessed 28 February 2019") states nothing
             # Abbreviations in the text ("EIG") are read as the question's words are ("entrepreneur d'intérêt
             # général").
             literal = {features_of_word(t)[0] for t in tokens(sentence)}
             stems = literal | {features_of_word(t)[0] for t in expand_synonyms(tokens(sentence))}
-            candidates.append((field, text_lang, milestone, from_irm, sentence, stems, literal))
+            # "… several obstacles prevent these worlds from meeting. They include …": the next sentence says what
+            # this one announces, and goes with it.
+            following = sentences[k + 1] if k + 1 < len(sentences) else ""
+            shown = f"{sentence} {following}" if _CONTINUES.match(following) else sentence
+            candidates.append((field, text_lang, milestone, from_irm, shown, stems, literal))
     if not candidates:
         return None
     # Rarer words weigh more: a word in every sentence ("EIG" in FR0038's texts) tells nothing apart.
