@@ -26,8 +26,10 @@ MIN_SHARE = 0.97
 # floors a little under today's 95.7%, 91.6% and 91.7%.
 # field6.jsonl: the fourth blind round (249 singles + 30 conversations), first try on the build that has it:
 # 85.9% / 86.7%, 7.6% of singles confidently wrong (mostly detail questions answered by a field); a floor.
+# field7.jsonl: the fifth blind round (223 singles + 29 conversations), first try on the build that has it:
+# 88.3% / 82.8% right, 4.5% of singles confidently wrong, 7.2% abstained; a floor.
 MIN_SHARE_OF = {"field2.jsonl": 0.85, "field3.jsonl": 0.94, "field4.jsonl": 0.90, "field5.jsonl": 0.90,
-                "field6.jsonl": 0.84}
+                "field6.jsonl": 0.90, "field7.jsonl": 0.86}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 @pytest.mark.parametrize("name", ["dev.jsonl", "dev_followup.jsonl", "own.jsonl", "field.jsonl", "field2.jsonl",
-                                  "field3.jsonl", "field4.jsonl", "field5.jsonl", "field6.jsonl"])
+                                  "field3.jsonl", "field4.jsonl", "field5.jsonl", "field6.jsonl",
+                                  "field7.jsonl"])
 def test_question_set(assistant: Assistant, name: str) -> None:
     items = load(name)
     right, failures = score(assistant, items)
