@@ -401,3 +401,13 @@ def test_relevance_to_a_value_counts_every_assessed_commitment(index: Index) -> 
 def test_commitments_of_a_policy_area(index: Index) -> None:
     answer = ask(index, "commitments in the access to information policy area")
     assert answer.intent == "count" and re.search(r": \d+ commitments", answer.text.splitlines()[0])
+
+
+@pytest.mark.parametrize("question", ["Which French commitments in the 2018-2020 plan have high ambition?",
+                                      "les engagements du Canada avec une forte ambition"])
+def test_high_ambition_lists(index: Index, question: str) -> None:
+    answer = ask(index, question)
+    member = "france" if "French" in question else "canada"
+    high = {c["id"] for c in COMMITMENTS if c["member"] == member and irm(c, "ambition") == "high"
+            and (member != "france" or c["action_plan"] == "france-2018-2020")}
+    assert answer.intent == "count" and first_number(answer.text) == len(high), answer.text

@@ -307,3 +307,24 @@ def test_a_sentence_is_quoted_with_the_one_that_says_what_it_announces(assistant
     """"… plusieurs obstacles empêchent … Ceux-ci incluent …": the obstacles themselves, not only that there are."""
     answer = ask(assistant, "quels obstacles empêchent les talents du numérique de rejoindre l'État selon l'IRM ?")
     assert "obstacles" in answer.text and "rémunération" in answer.text
+
+
+@pytest.mark.parametrize(("question", "intent", "commitment", "milestone"), [
+    ("que prévoit le jalon 9.1 de l'engagement FR0038 ?", "milestone_status", "FR0038", "9.1"),
+    # "work" is no cue of a field ("how does it work" is the help's): the sentence about EIGs' work
+    ("how long does an EIG work inside an administration?", "description", "FR0038", None),
+    # the commitment's member asked, not a count of members
+    ("open science through open data - which country is that?", "commitment_overview", "US0072", None),
+    ("write me a poem about open data", "unknown", None, None),
+])
+def test_round_five_classes(assistant: Assistant, question: str, intent: str, commitment: str | None,
+                            milestone: str | None) -> None:
+    answer = ask(assistant, question)
+    assert (answer.intent, answer.commitment, answer.milestone) == (intent, commitment, milestone)
+
+
+def test_what_is_a_thing_no_sentence_names(assistant: Assistant) -> None:
+    """"c'est quoi le kit d'innovation du ministère de l'économie ?": no sentence holds the kit; not a sentence
+    about an incubator."""
+    answer = ask(assistant, "c'est quoi le kit d'innovation du ministère de l'économie dans FR0038 ?")
+    assert answer.intent == "commitment_overview" and "incubateur" not in answer.text

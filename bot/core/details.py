@@ -159,6 +159,10 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
     held, telling = _held(texts, passage, left, lang) if passage is not None else (0, 0)
     if passage is not None and not _answers(held, telling, passage, figure):
         passage = None
+    if passage is not None and held < telling - 1 and _phrases_in(question_words, words.definition):
+        # "c'est quoi le kit d'innovation du ministère ?": a sentence without the thing named defines nothing asked
+        # (one generic word may be missing: "project", "mentioned")
+        passage = None
     if missing:
         # The texts may still speak of it ("the 2020 finance bill"): then they answer; else the data has no such field.
         # ("was it completed on time?" is not answered by any sentence with "time": two things asked, at least)
@@ -237,6 +241,8 @@ def _cue_words() -> tuple[frozenset[str], tuple[str, ...]]:
     every filter's values ("limited"): words the question's reading already accounts for. A wildcard's stem is a
     prefix ("evalu*"): (the words, the prefixes)."""
     lex = lexicon()
-    words = {w for t in lex.triggers for w in t.words if not w.endswith("*")} | lex.filters.every_word
-    prefixes = {w.rstrip("*") for t in lex.triggers for w in t.words if w.endswith("*") and len(w) > 3}
+    # not the help's or greetings' ("how does it work" would make "work" a cue)
+    triggers = [t for t in lex.triggers if t.intent not in ("help", "greeting")]
+    words = {w for t in triggers for w in t.words if not w.endswith("*")} | lex.filters.every_word
+    prefixes = {w.rstrip("*") for t in triggers for w in t.words if w.endswith("*") and len(w) > 3}
     return frozenset(words), tuple(sorted(prefixes))

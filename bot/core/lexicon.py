@@ -347,6 +347,7 @@ class DetailsFile(_NluFile):
     irm_findings: PerLanguagePhrases
     figure: PerLanguagePhrases
     filler: PerLanguagePhrases
+    definition: PerLanguagePhrases = PerLanguagePhrases()
 
 
 @dataclass(frozen=True)
@@ -356,6 +357,7 @@ class DetailWords:
     irm_findings: frozenset[tuple[str, ...]]
     figure: frozenset[tuple[str, ...]]
     filler: frozenset[str]
+    definition: frozenset[tuple[str, ...]] = frozenset()  # "c'est quoi X": X must be in the sentence quoted
 
     @functools.cached_property
     def every_word(self) -> frozenset[str]:
@@ -370,4 +372,5 @@ def detail_words() -> DetailWords:
     spec = read_nlu_file(NLU_DIR / "details.json", DetailsFile)
     return DetailWords(missing_facets=spec.missing_facets.phrases(), irm_advice=spec.irm_advice.phrases(),
                        irm_findings=spec.irm_findings.phrases(), figure=spec.figure.phrases(),
+                       definition=spec.definition.phrases(),
                        filler=frozenset(w for p in spec.filler.phrases() for w in p))

@@ -234,7 +234,7 @@ def _choose_intent(scores: IntentScores, found: Entities, has_topic: bool) -> st
         rated, rated_score = scores.best(_IRM_RATED)
         specific = rated if rated and rated_score >= _NAMED_FIELD else specific
     if found.milestone or found.milestone_position:
-        if specific in (None, "commitment_status", "milestones", "milestone_status"):
+        if specific in (None, "commitment_status", "milestones", "milestone_status", "description"):
             return "milestone_status"
     return specific
 
@@ -273,8 +273,10 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if intent is None and not found.commitment_ids and plural and has_topic and not found.number:
         # plural "commitments" with a topic: a list, not one title; with only a filter's values ("les engagements
         # transformateurs"), the count's list
-        narrowing = lexicon().filters.narrowing_words
-        intent = result.intent = "count" if words and all(w in narrowing for w in words) else "search"
+        intent = result.intent = "count" if _only_filter_words(words) else "search"
+    if intent == "search" and _only_filter_words(words):
+        # "which French commitments in the 2018-2020 plan have high ambition?": a filter, not a topic "high"
+        intent = result.intent = "count"
     if intent is None and not found.commitment_ids and not has_topic and not found.number \
             and (found.members or plans) and (plural or len(found.words) <= 3):
         intent = result.intent = "count"  # "engagements senegal", "uruguay commitments": the member's list
@@ -571,6 +573,13 @@ _UNIT_INTRODUCERS = (("which",), ("what",), ("quels",), ("quelles",), ("per",), 
                      ("chaque",), ("most",), ("plus",))
 
 
+def _only_filter_words(words: list[str]) -> bool:
+    """Whether every content word is a value or a cue of a count's filter ("high", "ambition", "transformateurs")."""
+    spec = lexicon().filters
+    cue_words = {w for cues in spec.cues.values() for c in cues for w in tokens(c)}
+    return bool(words) and all(w in spec.narrowing_words or w in cue_words for w in words)
+
+
 def _beyond_facets(words: list[str], found: Entities) -> list[str]:
     """The topic words that are not part of a facet the data lacks ("people" of "how many people work at …"): a
     facet word must not pick a commitment ("Indigenous peoples")."""
@@ -578,14 +587,20 @@ def _beyond_facets(words: list[str], found: Entities) -> list[str]:
     return [w for w in words if w not in facet_words]
 
 
+_WHICH = (("which",), ("what",), ("quels",), ("quelles",))
+_SUPERLATIVES = frozenset({"most", "fewest", "plus", "moins"})
+_ONE_UNIT = frozenset({"member", "country", "membre", "plan", "pays"})  # "pays" is both: plural is "quels pays"
+
+
 def _counted_unit(found: Entities) -> str | None:
     """What a count counts when it names no commitments: action plans or members (data/nlu/words.json)."""
     lex = lexicon()
     words = found.words
 
-    def unit_at(i: int) -> str | None:
+    def unit_at(i: int, *, singular: bool = True) -> str | None:
         return next((unit for unit, phrases in lex.counted_units.items()
-                     for p in phrases if tuple(words[i:i + len(p)]) == p), None)
+                     for p in phrases if tuple(words[i:i + len(p)]) == p and (singular or p[-1] not in _ONE_UNIT)),
+                    None)
 
     # Right after "how many" / "combien de", the unit is what is counted, whatever follows ("how many plans have
     # starred commitments?"); elsewhere only in a question that names no commitments. Without "how many" it is a
@@ -599,11 +614,14 @@ def _counted_unit(found: Entities) -> str | None:
                 while j < len(words) and words[j] in lex.stopwords and not unit_at(j) \
                         and words[j] not in _NAMES_COMMITMENTS:
                     j += 1
-                if j < len(words) and (unit := unit_at(j)):
+                # "which country is that?" asks one commitment's member; "which countries", "per country" count
+                # "which member" counts only with a superlative ("which member has the most commitments?")
+                one_allowed = phrase not in _WHICH or bool(_SUPERLATIVES.intersection(words))
+                if j < len(words) and (unit := unit_at(j, singular=one_allowed)):
                     return unit
     if not asks_number or (_NAMES_COMMITMENTS | lex.commitment_words).intersection(words):
         return None
-    return next((unit for i in range(len(words)) if (unit := unit_at(i))), None)
+    return next((unit for i in range(len(words)) if (unit := unit_at(i, singular=False))), None)
 
 
 SHORT_FOLLOW_UP = 6  # words: "et combien ça coûte ?", "what's its budget?"
