@@ -18,6 +18,7 @@ BENCHMARKS = {
     "hostile": "the core's time per answer on hostile input (control characters, bidi marks, 10,000-char words)",
     "scale": "10k-commitment import, cold start and memory on SQLite and PostgreSQL",
     "replicas": "two webhook replicas on one PostgreSQL: updates per second",
+    "crawl": "the OGP crawler on a local fake site, 6,000 commitments x 3 languages: pages/s, memory, re-crawl",
 }
 
 

@@ -34,7 +34,7 @@ from bot.importing.summary import render_summary
 from bot.services import admin
 from bot.services.refresh import RefreshOutcome, record_failure, refresh, run_import_logged
 from bot.storage import datalock
-from handlers import alerts, callbackdata
+from handlers import alerts, callbackdata, crawl
 from handlers.callbackdata import ButtonAction
 from handlers.chat import InChat, expired, in_chat
 from handlers.commands import admin_menu
@@ -276,6 +276,9 @@ def _busy(t: Translator) -> str:
 async def refresh_command(update: Update, context: BotContext) -> None:
     here = await in_chat(update, context)
     if here is None:
+        return
+    if crawl.wants_crawl(list(context.args or [])):  # /refresh ogp [member…]: the crawler of the OGP website
+        await crawl.start(here, list(context.args or [])[1:])
         return
     services, t = context.services, here.t
     settings = services.settings

@@ -34,7 +34,7 @@ def admin_menu(lang: str) -> list[BotCommand]:
     return [
         *menu(lang),
         BotCommand("import", t._("Admin: import a file sent with /import as caption (/import dry: preview)")),
-        BotCommand("refresh", t._("Admin: pull DATA_SOURCES again (/refresh partial)")),
+        BotCommand("refresh", t._("Admin: pull DATA_SOURCES again (/refresh partial, /refresh ogp [member])")),
         BotCommand("history", t._("Admin: the last data changes")),
         BotCommand("rollback", t._("Admin: undo the last data change")),
         BotCommand("stats", t._("Admin: dataset counts, version, uptime")),

@@ -172,7 +172,7 @@ async def test_the_french_menu_is_french_throughout(make_bot: BotFactory) -> Non
     admin_menu = next(c.params["commands"] for c in bot.api.calls_of("setMyCommands")
                       if c.params.get("scope", {}).get("chat_id") == ADMIN and c.params.get("language_code") == "fr")
     descriptions = {c["command"]: c["description"] for c in admin_menu}
-    assert descriptions["refresh"] == t._("Admin: pull DATA_SOURCES again (/refresh partial)")
+    assert descriptions["refresh"] == t._("Admin: pull DATA_SOURCES again (/refresh partial, /refresh ogp [member])")
     follow = await bot.person(9110, language_code="fr").say("/follow FR0038 hebdo")
     assert t._("weekly digest") in visible(follow)
 

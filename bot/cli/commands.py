@@ -1,4 +1,4 @@
-"""The command line: `python -m bot run|chat|ask|import|schema|export|rollback` (see shared contract)."""
+"""The command line: `python -m bot run|chat|ask|import|crawl|schema|export|rollback` (see shared contract)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("rollback", parents=[common], help="restore the data as before the last change")
     commands.add_parser("migrate", parents=[common],
                         help="upgrade the database schema and load the bundled data into an empty database")
+    crawl = commands.add_parser("crawl", parents=[common],
+                                help="crawl the OGP website (OGP_BASE_URL); import the commitment pages that changed")
+    crawl.add_argument("--member", action="append", metavar="MEMBER",
+                       help="a member's slug or name (repeat it, or separate with commas); default: every member")
+    crawl.add_argument("--lang", metavar="LANGS", help="languages, comma-separated (default: en,fr,es)")
+    crawl.add_argument("--max-pages", type=int, metavar="N",
+                       help="fetch at most N commitment pages, then pause (the next crawl goes on)")
+    crawl.add_argument("--restart", action="store_true", help="start a new crawl even when one is unfinished")
     schema = commands.add_parser("schema", help="write the JSON Schema of the canonical dataset")
     schema.add_argument("output", nargs="?", default="-")
     return parser
@@ -69,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Console commands keep stderr quiet unless something goes wrong.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     handler = {"run": _run, "chat": _chat, "ask": _ask, "import": _import, "export": _export,
-               "rollback": _rollback, "schema": _schema, "migrate": _migrate}[args.command]
+               "rollback": _rollback, "schema": _schema, "migrate": _migrate, "crawl": _crawl}[args.command]
     try:
         return handler(args, settings)
     except KeyboardInterrupt:
@@ -143,6 +151,57 @@ def _rollback(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"restored: version {result.version_before} -> {result.version_after} {json.dumps(result.counts)}")
     return 0
+
+
+def _crawl(args: argparse.Namespace, settings: Settings) -> int:
+    """Progress lines while it runs, then the summary. Exit 0 when it ran (even with failed pages), 1 when it could
+    not (another data change running, robots.txt unreadable), 2 for a bad option or setting."""
+    import asyncio
+
+    from bot.dataset.load import ensure_data
+    from bot.services.crawl import (
+        CrawlConfig,
+        CrawlProgress,
+        CrawlRequest,
+        NotConfigured,
+        choose_langs,
+        choose_members,
+        crawl,
+    )
+    from bot.services.crawl.report import progress_line, render_summary
+    from bot.storage import datalock
+    from bot.storage.db import engine_for
+
+    try:
+        config = CrawlConfig.from_settings(settings)
+    except NotConfigured as error:
+        print(f"crawl not run: {error}", file=sys.stderr)
+        return 2
+    chosen = choose_members(args.member or [])
+    langs, unknown_langs = choose_langs(args.lang)
+    problems = [f"unknown member {m!r} (a slug or a name of data/members.json)" for m in chosen.unknown]
+    problems += [f"unknown language {lang!r} (en, fr, es)" for lang in unknown_langs]
+    if args.max_pages is not None and args.max_pages < 1:
+        problems.append("--max-pages must be at least 1")
+    if problems or not langs:
+        print("crawl not run: " + "; ".join(problems or ["no language"]), file=sys.stderr)
+        return 2
+    request = CrawlRequest(members=tuple(chosen.slugs) or None, langs=langs if args.lang else None,
+                           max_pages=args.max_pages, restart=args.restart)
+    engine = engine_for(settings.sqlalchemy_url)
+    ensure_data(engine)  # a fresh install starts from the bundled data, and the crawl goes over it
+
+    async def show(progress: CrawlProgress) -> None:
+        print(progress_line(progress), flush=True)
+
+    try:
+        summary = asyncio.run(crawl(engine, config, request, actor="cli", on_progress=show))
+    except datalock.Busy:
+        print("crawl not run: another crawl, import, refresh or rollback is running (here or on another replica)",
+              file=sys.stderr)
+        return 1
+    print(render_summary(summary, "en"))
+    return 1 if summary.error else 0
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

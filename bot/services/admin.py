@@ -38,7 +38,8 @@ PROCESS_STARTED = time.monotonic()  # this replica's uptime, for /stats
 HISTORY_DEFAULT, HISTORY_MAX = 10, 30
 STATS_MEMBERS = 25  # members listed by /stats (the largest first); the rest are counted
 MAX_ROLLBACK_CHANGES = 30
-KINDS = {"import": N_("import"), "refresh": N_("refresh"), "rollback": N_("rollback"), "bundle": N_("bundled data")}
+KINDS = {"import": N_("import"), "refresh": N_("refresh"), "rollback": N_("rollback"), "bundle": N_("bundled data"),
+         "crawl": N_("OGP crawl")}
 
 
 def is_admin(admin_ids: frozenset[int], user_id: int | None) -> bool:

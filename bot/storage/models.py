@@ -259,3 +259,49 @@ class AdminAudit(SQLModel, table=True):
     command: str = Field(max_length=60)
     at: datetime = Field(default_factory=utcnow, index=True)
     outcome: str = Field(default="refused", max_length=20)
+
+
+# -- The crawler of the OGP website (bot.services.crawl) --------------------------------------------------------------
+# Like the front end's state: never touched by a refresh. Commitment ids are plain strings.
+
+
+class CrawlRun(SQLModel, table=True):
+    """One crawl of the OGP site, from its start to its end, across the processes that worked on it: one killed
+    half-way is resumed by the next crawl of the same scope (its frontier is in CrawlPage)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(default="cli", max_length=100)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    # running -> finished | failed; paused (stopped at --max-pages), interrupted (cancelled, or its process died
+    # while running) and both resumable; abandoned (another crawl was started instead).
+    status: str = Field(default="running", max_length=20, index=True)
+    base_url: str = Field(max_length=300)
+    members: list[str] = _json_list()  # slugs; empty: every member
+    langs: list[str] = _json_list()
+    refresh_ids: list[int] = _json_list()  # the DataRefresh lines of its batches (/history)
+    counts: dict[str, int] = _json()
+    error: str | None = Field(default=None, max_length=1000)
+
+
+class CrawlPage(SQLModel, table=True):
+    """One address of the OGP site: what the last download said (validators for conditional requests, a hash of
+    the content, the links of a sitemap or listing) and its place in the current crawl's frontier."""
+
+    __table_args__ = (Index("ix_crawlpage_run_state", "run_id", "state"),)
+
+    url: str = Field(primary_key=True, max_length=1000)
+    kind: str = Field(max_length=20)  # sitemap | member | listing | commitment
+    lang: str = Field(default="en", max_length=5)
+    member: str | None = Field(default=None, max_length=80)
+    commitment: str | None = Field(default=None, max_length=20)
+    run_id: int | None = None  # the crawl whose frontier it is in
+    # pending | done (a sitemap or listing read) | unchanged | changed (applied) | failed | disallowed (robots.txt)
+    state: str = Field(default="pending", max_length=20)
+    etag: str | None = Field(default=None, max_length=300)
+    last_modified: str | None = Field(default=None, max_length=100)
+    content_hash: str | None = Field(default=None, max_length=64)  # sha256 of the body last applied (read)
+    links: list[str] = _json_list()  # what a sitemap, member or listing page led to (a 304 has no body to read)
+    refresh_id: int | None = None  # the DataRefresh line that applied its content
+    failure: dict[str, Any] = _json()  # {"message": msgid, "params": {...}} of its last failure
+    fetched_at: datetime | None = None
