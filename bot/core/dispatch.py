@@ -28,6 +28,17 @@ MAX_QUESTION = 4096  # Telegram's own limit; longer input is cut, never refused
 # still be answered within the latency budget (typo correction is per word).
 MAX_UNDERSTOOD = 1000
 
+_COMMITMENT_DATES = about_milestone(commitment.dates)
+
+
+def _dates(draft: Draft, index: Index, u: Understanding) -> None:
+    """A commitment's (or milestone's) dates; an action plan's when the question names a plan and no commitment."""
+    if u.commitment is None and not u.candidates and u.plans and not u.entities.unknown_ids:
+        plans.plan_dates(draft, index, u)
+    else:
+        _COMMITMENT_DATES(draft, index, u)
+
+
 # Each intent of the answer contract (bot.core.types.INTENTS) and the renderer that words its answer.
 RENDERERS: dict[str, Renderer] = {
     "greeting": conversation.greeting,
@@ -43,7 +54,7 @@ RENDERERS: dict[str, Renderer] = {
     "verifiability": about(irm.verifiability),
     "relevance": about(irm.relevance),
     "early_results": about(irm.early_results),
-    "dates": lambda draft, index, u: _dates(draft, index, u),
+    "dates": _dates,
     "description": details.description,
     "action_plan": about(commitment.action_plan),
     "irm_reports": details.irm_reports,
@@ -53,15 +64,6 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
-_COMMITMENT_DATES = about_milestone(commitment.dates)
-
-
-def _dates(draft: Draft, index: Index, u: Understanding) -> None:
-    """A commitment's (or milestone's) dates; an action plan's when the question names a plan and no commitment."""
-    if u.commitment is None and not u.candidates and u.plans and not u.entities.unknown_ids:
-        plans.plan_dates(draft, index, u)
-    else:
-        _COMMITMENT_DATES(draft, index, u)
 
 
 def answer_question(index: Index, question: str, *, context: Context, lang: str | None,

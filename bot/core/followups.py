@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core import aggregates
 from bot.core.entities import Entities, extract
@@ -249,11 +250,9 @@ def _one_of_the_list(index: Index, found: Entities, context: Context) -> Underst
     asked, _ = scores.best(ABOUT_A_COMMITMENT)
     if asked is None and not one:
         return None
-    previous = understand(index, " ".join(scope["words"]), Context())
-    f = aggregates.read_filters(previous, index)
-    if not f.narrows or f.unaccounted:
+    shown = _as_listed(index, scope)
+    if shown is None:
         return None
-    shown = _as_listed(index, previous, f, scope["intent"])
     listed = [cid for cid in shown if not found.members or index.commitments[cid].member in found.members]
     if not found.members:
         # "who supports the public contracts one?": the listed commitment whose title has those words
@@ -281,20 +280,21 @@ def _nth_of_the_list(index: Index, found: Entities, context: Context) -> Underst
     position = next((lex.ordinals[w] for w in found.words if w in lex.ordinals), None)
     if position is None or any(w in lex.commitment_words or w in lex.plan_words for w in found.words):
         return None  # "the first plan", "the second commitment of France": questions of their own
-    previous = understand(index, " ".join(scope["words"]), Context())
-    f = aggregates.read_filters(previous, index)
-    if not f.narrows or f.unaccounted:
-        return None
-    shown = _as_listed(index, previous, f, scope["intent"])
-    if not 1 <= position <= len(shown):
+    shown = _as_listed(index, scope)
+    if shown is None or not 1 <= position <= len(shown):
         return None
     asked, _ = score(found.words, skip=found.consumed).best(ABOUT_A_COMMITMENT)
     return _about(found, shown[position - 1], None, asked or "commitment_overview")
 
 
-def _as_listed(index: Index, previous: Understanding, f: aggregates.Filters, intent: str) -> list[str]:
-    """The commitments of the last answer in the order it listed them: a search by relevance, a count as selected."""
-    if intent == "search":
+def _as_listed(index: Index, scope: dict[str, Any]) -> list[str] | None:
+    """The commitments of the last answer in the order it listed them: a search by relevance, a count as selected;
+    None when that answer listed no set (no scope, or words it could not filter on)."""
+    previous = understand(index, " ".join(scope["words"]), Context())
+    f = aggregates.read_filters(previous, index)
+    if not f.narrows or f.unaccounted:
+        return None
+    if scope["intent"] == "search":
         ranked = [cid for cid, _ in rank(index, previous.content, areas=previous.entities.policy_areas,
                                          members=previous.entities.members, plans=previous.plans)]
         if ranked:

@@ -3,6 +3,7 @@ filters, candidates and a confidence. No wording here: bot.core.dispatch has the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from bot.core.details import Detail, asks_the_irm, missing_facets, read_detail
@@ -291,7 +292,7 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if counted:
         intent = None  # "how many entrepreneurs worked in the EIG programme?": a figure of a text
     if intent in ("count", "search") and not found.commitment_ids \
-            and (missing := [m for m in missing_facets(found.words) if not set(m.split()) & index.corpus_words]):
+            and (missing := _facets_no_text_has(index, found)):
         # "how much did Kenya spend on …", "which commitments got the most twitter mentions": a facet no record has
         # and no text speaks of; a count or a list would answer another question.
         result.intent, result.detail, result.confidence = "unknown", Detail("missing_facet", missing), 0.3
@@ -425,7 +426,7 @@ def understand(index: Index, question: str, context: Context) -> Understanding:
     if cid and intent in ABOUT_A_COMMITMENT:
         intent = _beyond_the_field(index, cid, found, words, intent, cued, result)
     elif cid is None and intent in ("unknown", "commitment_overview", "search") \
-            and (missing := [m for m in missing_facets(found.words) if not set(m.split()) & index.corpus_words]):
+            and (missing := _facets_no_text_has(index, found)):
         # "email of the minister": a facet the data has no field for and never speaks of ("budget" is a topic of
         # commitments, "email" is not), so no commitment or search hit is matched on the other words.
         result.detail, result.candidates, intent = Detail("missing_facet", missing), [], "unknown"
@@ -573,11 +574,21 @@ _UNIT_INTRODUCERS = (("which",), ("what",), ("quels",), ("quelles",), ("per",), 
                      ("chaque",), ("most",), ("plus",))
 
 
+def _facets_no_text_has(index: Index, found: Entities) -> list[str]:
+    """The facets asked that the data has no field for and no text of it speaks of ("email", not "budget")."""
+    return [m for m in missing_facets(found.words) if not set(m.split()) & index.corpus_words]
+
+
 def _only_filter_words(words: list[str]) -> bool:
     """Whether every content word is a value or a cue of a count's filter ("high", "ambition", "transformateurs")."""
+    filter_words = _filter_words()
+    return bool(words) and all(w in filter_words for w in words)
+
+
+@functools.cache
+def _filter_words() -> frozenset[str]:
     spec = lexicon().filters
-    cue_words = {w for cues in spec.cues.values() for c in cues for w in tokens(c)}
-    return bool(words) and all(w in spec.narrowing_words or w in cue_words for w in words)
+    return spec.narrowing_words | {w for cues in spec.cues.values() for c in cues for w in tokens(c)}
 
 
 def _beyond_facets(words: list[str], found: Entities) -> list[str]:

@@ -19,7 +19,7 @@ from bot.core.types import Button, ChartRequest
 from bot.core.understand import Understanding
 from bot.core.wording import searches, units
 from bot.core.wording.draft import Draft
-from bot.core.wording.names import commitment_url, label, member_name
+from bot.core.wording.names import commitment_url, label, member_name, member_url
 
 
 def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None:
@@ -213,10 +213,6 @@ def _member_label(draft: Draft, member_id: str) -> str:
 
     known = members().get(member_id)
     return draft.text_of(known.name) if known else member_id
-
-
-def member_url(index: Index, member_id: str) -> str:
-    return f"{index.site}/members/{member_id}/"
 
 
 def _sources(draft: Draft, index: Index, f: aggregates.Filters, page: list[Commitment]) -> None:

@@ -33,6 +33,11 @@ def plan_title(draft: Draft, index: Index, c: Commitment) -> str:
     return draft.text_of(plan.title) if plan else ""
 
 
+def member_url(index: Index, member_id: str) -> str:
+    """The member's OGP page (on the configured OGP site)."""
+    return f"{index.site}/members/{member_id}/"
+
+
 def member_name(draft: Draft, index: Index, member_id: str) -> str:
     member = index.members.get(member_id)
     return draft.text_of(member.name) if member else member_id

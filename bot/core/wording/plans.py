@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.index import Index, plan_years
 from bot.core.understand import Understanding
 from bot.core.wording.draft import Draft
-from bot.core.wording.names import member_name
+from bot.core.wording.names import member_name, member_url
 
 
 def plan_dates(draft: Draft, index: Index, u: Understanding) -> None:
@@ -19,7 +19,7 @@ def plan_dates(draft: Draft, index: Index, u: Understanding) -> None:
             draft.add(t._("{plan} runs from {start} to {end}.", plan=draft.text_of(plan.title), start=start, end=end))
         else:
             draft.add(t._("The data gives no years for {plan}.", plan=draft.text_of(plan.title)))
-        draft.source(f"https://www.opengovpartnership.org/members/{plan.member}/")
+        draft.source(member_url(index, plan.member))
     members = sorted({index.plans[p].member for p in u.plans})
     names = t.join([member_name(draft, index, m) for m in members])
     draft.add(t._("Ask “{example}” for its commitments.", example=t._("commitments of {member}", member=names)))

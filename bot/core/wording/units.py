@@ -11,7 +11,7 @@ from bot.core.index import Index, plan_years
 from bot.core.lexicon import lexicon
 from bot.core.understand import Understanding
 from bot.core.wording.draft import Draft
-from bot.core.wording.names import member_name
+from bot.core.wording.names import member_name, member_url
 
 LISTED = 12  # plans or members listed by name; the rest are counted
 
@@ -64,7 +64,7 @@ def count_units(draft: Draft, index: Index, u: Understanding, f: aggregates.Filt
     if not f.members:
         draft.add(t._("OGP itself has more: my data holds part of its commitments."))
     for m in f.members:  # the members' OGP pages list their plans; else OGP's list of members
-        draft.source(f"https://www.opengovpartnership.org/members/{m}/")
+        draft.source(member_url(index, m))
     if not f.members:
-        draft.source("https://www.opengovpartnership.org/our-members/")
+        draft.source(f"{index.site}/our-members/")
     u.confidence = max(u.confidence, 0.8)
