@@ -40,7 +40,7 @@ load: $(STAMP) catalogs
 # Extract the messages, merge them into the catalogs, compile.
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project ogp-bot -k N_ -o locales/messages.pot .
-	for lang in en fr; do \
+	for lang in en fr es; do \
 	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -D messages -i locales/messages.pot -d locales -l $$lang; \
 	  else $(VENV)/bin/pybabel init -D messages -i locales/messages.pot -d locales -l $$lang; fi; \

@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", help="database URL (overrides DATABASE_URL)")
     talk = argparse.ArgumentParser(add_help=False)
-    talk.add_argument("--lang", choices=("auto", "en", "fr"), default="auto",
+    talk.add_argument("--lang", choices=("auto", "en", "fr", "es"), default="auto",
                       help="answer language (default: detected from each question)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     data_sources: Annotated[tuple[str, ...], NoDecode] = ()
-    default_language: Literal["en", "fr"] = "en"
+    default_language: Literal["en", "fr", "es"] = "en"
     log_level: str = "INFO"
     # Limits that admins may want to tune.
     import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)

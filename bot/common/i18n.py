@@ -25,7 +25,7 @@ from bot.common.paths import LOCALES_DIR
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = ("en", "fr")
+SUPPORTED = ("en", "fr", "es")
 DOMAIN = "messages"
 # The list styles babel.lists.format_list knows.
 ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]

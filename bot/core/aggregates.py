@@ -432,7 +432,7 @@ def _country_phrases() -> dict[tuple[str, ...], str]:
     member_words = {tuple(tokens(text)) for m in known_members().all for text in m.spellings()}
     english = Locale.parse("en").territories
     out: dict[tuple[str, ...], str] = {}
-    for lang in ("en", "fr"):
+    for lang in ("en", "fr", "es"):
         for code, name in Locale.parse(lang).territories.items():
             phrase = tuple(tokens(name))
             if len(code) == 2 and code.isalpha() and phrase and phrase not in member_words and code not in ("EU",

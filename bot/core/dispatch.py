@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.common.i18n import SUPPORTED
 from bot.core import aggregates, followups
 from bot.core.entities import Entities, extract, without_ids
 from bot.core.index import Index
@@ -71,7 +72,7 @@ def answer_question(index: Index, question: str, *, context: Context, lang: str 
     text = _clean(question)
     for_language = without_ids(text, index)
     detected = detect(for_language, tokens(for_language))
-    forced = lang if lang in ("en", "fr") else None
+    forced = lang if lang in SUPPORTED else None
     # A follow-up too short to tell ("and 9.3?") keeps the conversation's language.
     reply_lang = choose(detected, forced=forced, preferred=context.lang or preferred_lang, client=client_lang,
                         default=default_lang)
@@ -146,7 +147,7 @@ def select_for_export(index: Index, query: str) -> list[Commitment]:
 
 
 def _supported(lang: str) -> str:
-    return lang if lang in ("en", "fr") else "en"
+    return lang if lang in SUPPORTED else "en"
 
 
 def _canonical_id(index: Index, text: str) -> str | None:

@@ -14,7 +14,7 @@ from bot.dataset.members import members
 # "FR0038", "fr0038", "FR-0038", "FR 38", "fr38", "FR7"; the prefix is checked against the index.
 _ID = re.compile(r"(?<![a-z0-9])([a-z]{2,5})(?:[ _\-]|n[o°]\s?)?0*(\d{1,4})(?![0-9]|[.,]\d)", re.IGNORECASE)
 _MILESTONE = re.compile(r"(?<![\d.,])(\d{1,2})[.,](\d{1,2})(?![\d])")
-_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:-|–|/|to|a|au|et|and)?\s*((?:19|20)?\d{2})(?!\d)")
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:-|–|/|to|a|al|au|et|and|y)?\s*((?:19|20)?\d{2})(?!\d)")
 MAX_CORRECTED = 40
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 

@@ -53,6 +53,7 @@ class IntentsFile(RootModel[dict[Annotated[str, AfterValidator(_an_intent)], Int
 class PerLanguage(_NluFile):
     en: list[str]
     fr: list[str]
+    es: list[str] = []
 
 
 class CuePhrases(_NluFile):
@@ -99,9 +100,10 @@ class WordsFile(_NluFile):
 
 
 class GlossaryFile(_NluFile):
-    """data/nlu/glossary.json: French topic words → their English equivalents."""
+    """data/nlu/glossary.json: French topic words → their English equivalents (pairs), Spanish ones → English (es)."""
 
     pairs: dict[str, str]
+    es: dict[str, str] = {}
 
 
 class FilterPhrases(_NluFile):
@@ -273,7 +275,8 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
     """The lexicon of the files in `nlu_dir` (intents.json, words.json, filters.json, glossary.json)."""
     intents = read_nlu_file(nlu_dir / "intents.json", IntentsFile).root
     words = read_nlu_file(nlu_dir / "words.json", WordsFile)
-    glossary = read_nlu_file(nlu_dir / "glossary.json", GlossaryFile).pairs
+    glossary_file = read_nlu_file(nlu_dir / "glossary.json", GlossaryFile)
+    glossary, spanish = glossary_file.pairs, glossary_file.es
     filters = read_nlu_file(nlu_dir / "filters.json", FilterPhrases)
     triggers = [Trigger(intent, _words(phrase), spec.weight, lang)
                 for intent, spec in intents.items()
@@ -281,14 +284,15 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
                 for phrase in phrases]
     # The glossary's words of one language only are clues of that language ("lanceurs", "whistleblowers").
     topic_words = {"fr": {w for k in glossary for w in _words(k)},
-                   "en": {w for v in glossary.values() for w in _words(v)}}
-    both = topic_words["fr"] & topic_words["en"]
-    markers = {"en": words.language_markers.en, "fr": words.language_markers.fr}
+                   "en": {w for v in (*glossary.values(), *spanish.values()) for w in _words(v)},
+                   "es": {w for k in spanish for w in _words(k)}}
+    markers = {"en": words.language_markers.en, "fr": words.language_markers.fr, "es": words.language_markers.es}
     return Lexicon(
         triggers=tuple(triggers),
-        stopwords=frozenset(w for p in (*words.stopwords.en, *words.stopwords.fr) for w in _words(p)),
-        markers={lang: frozenset(w for p in markers[lang] for w in _words(p)) | frozenset(topic_words[lang] - both)
-                 for lang in ("en", "fr")},
+        stopwords=frozenset(w for p in (*words.stopwords.en, *words.stopwords.fr, *words.stopwords.es)
+                            for w in _words(p)),
+        markers={lang: frozenset(w for p in markers[lang] for w in _words(p))
+                 | frozenset(topic_words[lang] - _others(topic_words, lang)) for lang in markers},
         commitment_words=frozenset(fold(w) for w in words.commitment_words),
         milestone_words=frozenset(fold(w) for w in words.milestone_words),
         plan_words=frozenset(fold(w) for w in words.plan_words),
@@ -297,10 +301,15 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
         synonyms={_words(k): _words(v) for k, v in words.synonyms.items()},
         filters=filters,
         thanks=tuple(_words(p) for p in words.thanks),
-        translations=_translations(glossary),
+        translations=_translations(glossary, spanish),
         followups=words.followups,
         counted_units={unit: frozenset(_words(p) for p in phrases) for unit, phrases in words.counted_units.items()},
     )
+
+
+def _others(words: dict[str, set[str]], lang: str) -> set[str]:
+    """The words of every language but one: a word two languages share says nothing of the language."""
+    return {w for other, ws in words.items() if other != lang for w in ws}
 
 
 def _strings(value: object) -> list[str]:
@@ -314,15 +323,21 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _translations(pairs: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Each word of a group to every word of the other group, both ways."""
+def _translations(*glossaries: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Each word of a group to every word of the other group, both ways; a French or Spanish word also to the
+    words of the third language that share its English equivalents (a Spanish question, a French title)."""
     table: dict[str, set[str]] = {}
-    for french, english in pairs.items():
-        fr_words, en_words = _words(french), _words(english)
-        for word in fr_words:
-            table.setdefault(word, set()).update(w for w in en_words if w != word)
-        for word in en_words:
-            table.setdefault(word, set()).update(w for w in fr_words if w != word)
+    english_of: dict[str, set[str]] = {}
+    for pairs in glossaries:
+        for foreign, english in pairs.items():
+            foreign_words, en_words = _words(foreign), _words(english)
+            for word in foreign_words:
+                table.setdefault(word, set()).update(w for w in en_words if w != word)
+                english_of.setdefault(word, set()).update(en_words)
+            for word in en_words:
+                table.setdefault(word, set()).update(w for w in foreign_words if w != word)
+    for word, english in english_of.items():
+        table[word].update(w for e in english for w in table.get(e, ()) if w != word)
     return {word: tuple(sorted(others)) for word, others in table.items() if others}
 
 

@@ -29,7 +29,7 @@ def _area_words(keys: list[str]) -> list[str]:
     for key in keys:
         term = vocab.term("policy_area", key)
         if term:
-            words += tokens(term.labels.get("en", "")) + tokens(term.labels.get("fr", ""))
+            words += [w for label in term.labels.values() for w in tokens(label)]
     return words
 
 

@@ -16,7 +16,8 @@ from bot.common.textnorm import strip_accents
 from bot.core.textlang import written_in
 from bot.core.types import Button
 
-OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
+# The language to borrow a text from when the reader's is missing: English has the most texts.
+OTHER_LANGUAGE = {"en": "fr", "fr": "en", "es": "en"}
 
 
 @dataclass
