@@ -24,7 +24,7 @@ from telegram import BotCommandScopeChat, Document, Update
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import filters
 
-from bot.common.i18n import N_, Translator, translator
+from bot.common.i18n import N_, SUPPORTED, Translator, translator
 from bot.common.numbers import parse_number
 from bot.dataset.errors import DataError, Problem
 from bot.dataset.load import ShrinkGuard, ShrinkRefused, attempt, mark_interrupted, rollback
@@ -482,7 +482,7 @@ async def set_menus(application: BotApplication) -> None:
     for admin_id in sorted(settings.admin_ids):
         scope = BotCommandScopeChat(admin_id)
         try:
-            for lang in ("en", "fr"):
+            for lang in SUPPORTED:
                 await application.bot.set_my_commands(admin_menu(lang), scope=scope, language_code=lang)
             await application.bot.set_my_commands(admin_menu(settings.default_language), scope=scope)
         except TelegramError as error:  # an admin who never opened a chat with the bot: "chat not found"

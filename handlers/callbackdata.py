@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.common.i18n import SUPPORTED
 from bot.common.numbers import parse_number
 from bot.services.chatstate import ChatStore
 
@@ -22,7 +23,9 @@ MAX_OFFSET = 1_000_000  # page offsets carried by buttons
 MAX_ID = 2**63 - 1  # database ids carried by buttons
 SEP = "|"
 STORED = "#"
-LANGS = {"en": "e", "fr": "f"}
+# The language of the message a button was under, one letter each. Letters never change (buttons already sent carry
+# them); a new language gets a new letter.
+LANGS = {"en": "e", "fr": "f", "es": "s"}
 NO_LANG = "x"
 
 
@@ -53,6 +56,8 @@ _BY_NAME = {action.value: action for action in ButtonAction}
 _BY_LETTER = {action.letter: action for action in ButtonAction}
 _LANG_OF = {v: k for k, v in LANGS.items()}
 assert len(_BY_LETTER) == len(ButtonAction), "two button actions share a letter"
+assert len(_LANG_OF) == len(LANGS) and NO_LANG not in _LANG_OF, "two languages share a letter"
+assert set(SUPPORTED) <= set(LANGS), "a supported language has no letter in callback data"
 
 
 @dataclass(frozen=True)

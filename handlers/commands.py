@@ -1,4 +1,5 @@
-"""The command menu and the bot's descriptions, per language (set at start-up: bot.telegram.app._post_init)."""
+"""The command menu and the bot's descriptions, per language (set at start-up: bot.telegram.app._post_init, for
+every language of bot.common.i18n.SUPPORTED)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def menu(lang: str) -> list[BotCommand]:
         BotCommand("search", t._("Find commitments by words: /search open data")),
         BotCommand("chart", t._("A chart of completion: /chart France 2018-2020")),
         BotCommand("export", t._("Commitments as a CSV file: /export France starred")),
-        BotCommand("language", t._("Choose English or French")),
+        BotCommand("language", t._("Choose English, French or Spanish")),
         BotCommand("follow", t._("Be told when a commitment changes: /follow FR0038 [daily|weekly]")),
         BotCommand("unfollow", t._("Stop following: /unfollow FR0038")),
         BotCommand("following", t._("What you follow")),
@@ -51,12 +52,12 @@ def description(lang: str) -> str:
 
 def short_description(lang: str) -> str:
     """The line on the bot's profile and in shared links (setMyShortDescription: up to 120 characters)."""
-    return translator(lang)._("Answers about Open Government Partnership commitments, in English and French.")
+    return translator(lang)._("Answers about Open Government Partnership commitments, in English, French and Spanish.")
 
 
 async def set_profile(bot: Bot, default_lang: str) -> None:
-    """The descriptions in English and French, and in the default language for users of any other language. A
-    refusal is logged: the bot answers all the same."""
+    """The descriptions in each language the bot answers in (bot.common.i18n.SUPPORTED), and in the default language
+    for users of any other language. A refusal is logged: the bot answers all the same."""
     for lang in (*SUPPORTED, None):
         text_lang = lang or default_lang
         try:

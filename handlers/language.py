@@ -1,4 +1,4 @@
-"""/language: an inline keyboard to choose English or French; the choice is stored per user in the database."""
+"""/language: an inline keyboard to choose English, French or Spanish; the choice is stored per user in the database."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from handlers.replies import OutgoingMessage, edit, escape, keyboard
 from handlers.services import BotContext, blocking
 
 # Each language is named in itself (endonyms), whatever the reader's language: not translated on purpose.
-NAMES = {"en": "English", "fr": "Français"}
+NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+assert set(SUPPORTED) <= set(NAMES), "a supported language has no name on the /language keyboard"
 
 
 def _keyboard(context: BotContext, lang: str) -> InlineKeyboardMarkup | None:
@@ -22,10 +23,16 @@ def _keyboard(context: BotContext, lang: str) -> InlineKeyboardMarkup | None:
 
 
 def confirmation(lang: str) -> str:
+    """"Done", in the language chosen."""
     t = translator(lang)
     if lang == "fr":
-        return t._("Done: I will answer in French. A question written in English still gets its answer in English.")
-    return t._("Done: I will answer in English. A question written in French still gets its answer in French.")
+        return t._("Done: I will answer in French. A question written in English or Spanish still gets its answer in "
+                   "that language.")
+    if lang == "es":
+        return t._("Done: I will answer in Spanish. A question written in English or French still gets its answer in "
+                   "that language.")
+    return t._("Done: I will answer in English. A question written in French or Spanish still gets its answer in "
+               "that language.")
 
 
 async def choose(update: Update, context: BotContext) -> None:

@@ -64,8 +64,9 @@ async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def client_language(user: User | None) -> str | None:
-    """Telegram's language_code ("fr", "fr-CA", "en-GB") reduced to a language we answer in, if any."""
-    code = (user.language_code or "").split("-")[0].lower() if user else ""
+    """Telegram's language_code (an IETF tag: "fr", "fr-CA", "en-GB", "es", "es-AR", "es-419") reduced to a
+    language we answer in, if any."""
+    code = (user.language_code or "").strip().replace("_", "-").split("-")[0].lower() if user else ""
     return code if code in SUPPORTED else None
 
 

@@ -190,7 +190,8 @@ async def test_admins_get_their_own_menu_and_others_the_users_menu(make_bot: Bot
         assert {"import", "refresh", "history", "rollback", "stats", "follow", "search"} <= names
     mine = {c.params.get("language_code"): c.params["commands"] for c in scoped
             if c.params["scope"]["chat_id"] == ADMIN}
-    assert set(mine) == {"en", "fr", None} and mine["en"] != mine["fr"]  # translated, and a default for the rest
+    # Translated, and a default for the rest.
+    assert set(mine) == {"en", "fr", "es", None} and mine["en"] != mine["fr"] != mine["es"]
     everyone = bot.api.commands[("default", "en")]
     assert not {"import", "refresh", "rollback"} & {c["command"] for c in everyone}
 

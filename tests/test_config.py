@@ -42,6 +42,12 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.default_language == "fr"
 
 
+@pytest.mark.parametrize("value", ["es", "ES", " es "])
+def test_spanish_is_a_default_language(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("DEFAULT_LANGUAGE", value)
+    assert load_settings().default_language == "es"
+
+
 def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".env").write_text("ADMIN_IDS=7\nLOG_LEVEL=debug\n", encoding="utf-8")
     s = load_settings()

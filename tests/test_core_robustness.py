@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.common.i18n import SUPPORTED
 from bot.core.dispatch import answer_question
 from bot.core.index import Index
 from bot.core.service import Assistant
@@ -27,7 +28,7 @@ def _check(index: Index, text: str, context: Context | None = None) -> None:
     answer = answer_question(index, text, context=context or Context(), lang=None, preferred_lang=None,
                              client_lang=None, default_lang="en")
     assert answer.intent in INTENTS
-    assert answer.lang in ("en", "fr")
+    assert answer.lang in SUPPORTED
     assert answer.text.strip()
     assert 0 <= answer.confidence <= 1
     assert len(answer.text) < 20_000

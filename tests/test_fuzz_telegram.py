@@ -19,7 +19,7 @@ from fakebotapi.running import RunningBot, bot_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.common.i18n import translator
+from bot.common.i18n import SUPPORTED, translator
 from bot.core.service import Assistant
 from handlers.replies import utf16_len
 
@@ -27,7 +27,7 @@ pytest_plugins = ("fakebotapi.harness",)  # fixture: template_database
 pytestmark = pytest.mark.e2e
 
 SORRY = {translator(lang)._("Sorry, something went wrong on my side. Please try again in a moment.")
-         for lang in ("en", "fr")}
+         for lang in SUPPORTED}
 # Methods whose parameters the fake validates like Telegram (HTML entities, lengths, button data, results).
 REPLIES = ("sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery", "sendPhoto",
            "sendDocument")

@@ -9,6 +9,8 @@ import io
 from fakebotapi.running import RunningBot, visible
 from PIL import Image
 
+from bot.core.export import COLUMNS, header
+
 pytest_plugins = ("fakebotapi.harness",)  # fixtures: api, assistant, bot, database_url
 
 
@@ -52,7 +54,10 @@ async def test_export_sends_a_csv_that_spreadsheets_read(bot: RunningBot) -> Non
     document = await bot.api.wait_for("sendDocument", since=mark, chat_id=7004)
     data = _file(bot, document.result)
     assert data.startswith("\ufeff".encode())
-    table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    # The header row is in the reader's language ("Engagement", "Titre", …): read the rows by column key.
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    assert next(reader) == header("fr") != header("en")
+    table = [dict(zip(COLUMNS, row, strict=True)) for row in reader]
     ids = [row["id"] for row in table]
     assert "FR0038" in ids and all(i.startswith("FR") for i in ids)
     fr0038 = table[ids.index("FR0038")]

@@ -15,7 +15,7 @@ from handlers import admin, callbackdata, callbacks
 from handlers.callbackdata import ButtonAction
 
 pytest_plugins = ("fakebotapi.harness", "adminfixtures")
-LANGS = ("en", "fr")
+LANGS = ("en", "fr", "es")
 
 
 def handled_commands(application: Any) -> set[str]:

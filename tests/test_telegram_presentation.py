@@ -189,7 +189,8 @@ async def test_the_descriptions_are_set_in_english_and_french_at_start(api: Fake
         for method, text in (("setMyDescription", description), ("setMyShortDescription", short_description)):
             field = "description" if method == "setMyDescription" else "short_description"
             sent = {c.params.get("language_code"): c.params[field] for c in api.calls_of(method)}
-            assert sent == {"en": text("en"), "fr": text("fr"), None: text("fr")}  # None: any other language
+            # None: any other language.
+            assert sent == {"en": text("en"), "fr": text("fr"), "es": text("es"), None: text("fr")}
             assert "OGP" in sent["en"] or "Open Government Partnership" in sent["en"]
             assert all(len(t) <= (512 if field == "description" else 120) for t in sent.values())
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import dataclass
 
 from bot.common.i18n import Translator, translator
 from bot.common.vocab import vocabulary
@@ -38,6 +39,37 @@ def breakdown(index: Index, request: ChartRequest) -> dict[str, Counter[str]]:
     return result
 
 
+@dataclass(frozen=True)
+class ChartText:
+    """Every word of a chart, in the reader's language (Translator and the vocabularies): nothing is drawn
+    that is not here."""
+
+    title: str
+    ylabel: str
+    bars: list[str]  # the plans, in the order of breakdown()
+    legend: list[tuple[str, str]]  # (level key, its label), for the levels drawn, highest first
+    credit: str
+
+
+def chart_text(index: Index, request: ChartRequest, lang: str,
+               data: dict[str, Counter[str]] | None = None) -> ChartText:
+    """The title, axis label, bar names, legend and credit of the chart of `request`."""
+    t = translator(lang)
+    vocab = vocabulary()
+    data = breakdown(index, request) if data is None else data
+    kind = "ambition" if request.metric == "ambition" else "completion"
+    legend = [(key, t._("not assessed") if key == UNASSESSED else vocab.label(kind, key, t.lang))
+              for key in (*LEVELS[request.metric], UNASSESSED) if any(data[p][key] for p in data)]
+    members = sorted({index.plans[p].member for p in data})
+    scope = t.join([_member(index, m, t.lang) for m in members])
+    if not index.whole(plans=list(data)):  # bars of the data's commitments, not of OGP's whole plans
+        scope = t._("{name} (in my data)", name=scope)
+    title = (t._("Ambition of commitments — {scope}", scope=scope) if request.metric == "ambition"
+             else t._("Completion of commitments — {scope}", scope=scope))
+    return ChartText(title=title, ylabel=t._("Commitments"), bars=[_plan_label(index, p, t.lang) for p in data],
+                     legend=legend, credit=_credit(t, _retrieved(index, list(data))))
+
+
 def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
     import matplotlib
 
@@ -45,39 +77,29 @@ def render_png(index: Index, request: ChartRequest, lang: str) -> bytes:
     from matplotlib import pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    t = translator(lang)
-    vocab = vocabulary()
     data = breakdown(index, request)
-    kind = "ambition" if request.metric == "ambition" else "completion"
-    levels = [*LEVELS[request.metric], UNASSESSED]
-    names = [_plan_label(index, p, lang) for p in data]
+    text = chart_text(index, request, lang, data)
+    names = text.bars
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=110)
     bottoms = [0] * len(data)
-    for key in levels:
+    for key, label in text.legend:
         values = [data[p][key] for p in data]
-        if not any(values):
-            continue
-        label = t._("not assessed") if key == UNASSESSED else vocab.label(kind, key, lang)
         axes.bar(names, values, bottom=bottoms, label=label, color=COLOURS[key], edgecolor="white",
                  width=0.6 if len(names) > 2 else 0.4)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    members = sorted({index.plans[p].member for p in data})
-    scope = t.join([_member(index, m, lang) for m in members])
-    if not index.whole(plans=list(data)):  # bars of the data's commitments, not of OGP's whole plans
-        scope = t._("{name} (in my data)", name=scope)
-    title = (t._("Ambition of commitments — {scope}", scope=scope) if request.metric == "ambition"
-             else t._("Completion of commitments — {scope}", scope=scope))
-    axes.set_title(title)
-    axes.set_ylabel(t._("Commitments"))
+    axes.set_title(text.title)
+    axes.set_ylabel(text.ylabel)
     locator = axes.yaxis.get_major_locator()
     if isinstance(locator, MaxNLocator):  # the default (AutoLocator) is one
         locator.set_params(integer=True)
     axes.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    figure.text(0.01, 0.01, _credit(t, _retrieved(index, list(data))), fontsize=7, color="#555555")
+    figure.text(0.01, 0.01, text.credit, fontsize=7, color="#555555")
     plt.setp(axes.get_xticklabels(), rotation=15, ha="right", fontsize=8)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    # The title and credit also as the PNG's text chunks, in the reader's language: what screen readers and
+    # file managers show of the picture.
+    figure.savefig(buffer, format="png", metadata={"Title": text.title, "Source": text.credit})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -96,12 +118,17 @@ def _credit(t: Translator, span: Span | None) -> str:
                date=t.date(span.first) if span else "—")
 
 
+def _localized(texts: dict[str, str], lang: str) -> str:
+    """A stored text in the reader's language when the record has it, else in English, else in any."""
+    return texts.get(lang) or texts.get("en") or next((text for text in texts.values() if text), "")
+
+
 def _plan_label(index: Index, plan_id: str, lang: str) -> str:
     plan = index.plans[plan_id]
-    title = plan.title.get(lang) or next(iter(plan.title.values()), plan_id)
+    title = _localized(plan.title, lang) or plan_id
     return title if len(title) <= 40 else title[:38] + "…"
 
 
 def _member(index: Index, member_id: str, lang: str) -> str:
     member = index.members.get(member_id)
-    return (member.name.get(lang) or next(iter(member.name.values()), member_id)) if member else member_id
+    return (_localized(member.name, lang) or member_id) if member else member_id

@@ -336,8 +336,8 @@ def _translations(*glossaries: dict[str, str]) -> dict[str, tuple[str, ...]]:
                 english_of.setdefault(word, set()).update(en_words)
             for word in en_words:
                 table.setdefault(word, set()).update(w for w in foreign_words if w != word)
-    for word, english in english_of.items():
-        table[word].update(w for e in english for w in table.get(e, ()) if w != word)
+    for word, equivalents in english_of.items():
+        table[word].update(w for e in equivalents for w in table.get(e, ()) if w != word)
     return {word: tuple(sorted(others)) for word, others in table.items() if others}
 
 

@@ -234,7 +234,7 @@ def irm_findings(c: Commitment, lang: str) -> Passage | None:
 
 def _opening(texts: dict[str, str], field: str, lang: str) -> Passage | None:
     """The first sentences of an IRM text (headings and references skipped), in the reader's language if written."""
-    for text_lang in dict.fromkeys((lang, *texts)):
+    for text_lang in dict.fromkeys((lang, "en", *texts)):  # else English, the language answers fall back to
         text = (texts.get(text_lang) or "").strip()
         if text:
             sentences = [s for s in _sentences(text) if not _REFERENCE.search(s) and len(s.split()) > 4]

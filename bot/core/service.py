@@ -169,7 +169,7 @@ class Assistant:
         from bot.core.export import rows, to_csv
 
         commitments = select_for_export(self.index, query)
-        return len(commitments), to_csv(rows(self.index, commitments, lang))
+        return len(commitments), to_csv(rows(self.index, commitments, lang), lang=lang)
 
     def greeting(self, *, lang: str) -> Answer:
         return self.ask_intent("greeting", "", None, lang=lang)

@@ -37,7 +37,7 @@ from bot.dataset.diff import CommitmentChange, FieldChange
 from bot.dataset.load import decode_snapshot
 from bot.dataset.members import members
 from bot.importing.summary import HIDDEN, field_label, value_texts
-from bot.services.followers import PERIOD, Target, latest_refresh_id, rhythm_label, short_label
+from bot.services.followers import PERIOD, Target, latest_refresh_id, localized, rhythm_label, short_label
 from bot.storage.db import session_scope
 from bot.storage.models import (
     AlertLog,
@@ -305,8 +305,8 @@ def _hidden(name: str) -> bool:
 
 def _block(change: CommitmentChange, names: tuple[dict[str, str], dict[str, str]] | None, t: Translator) -> str:
     short, title = names or ({}, {})
-    name = short.get(t.lang) or title.get(t.lang) or short.get("en") or title.get("en") or \
-        next(iter(title.values()), "")
+    # The reader's language when the record has it (its short title first), else English, else any.
+    name = short.get(t.lang) or title.get(t.lang) or short.get("en") or localized(title, t.lang)
     lines = [f"{change.commitment} — {name}" if name else change.commitment]
     if change.kind == "added":
         lines.append("• " + t._("new in the data"))

@@ -2,8 +2,8 @@
 or weekly digest). What they are told, and when, is bot.services.alerts; this module is who follows what.
 
 Targets are named the way people write them: "FR0038", "France", "france-2018-2020", "France 2018-2020",
-"open data", "données ouvertes". They are stored as plain keys (no foreign keys: the dataset tables are
-replaced by every refresh, and one may follow a member whose commitments are not imported yet).
+"open data", "données ouvertes", "datos abiertos". They are stored as plain keys (no foreign keys: the dataset
+tables are replaced by every refresh, and one may follow a member whose commitments are not imported yet).
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from bot.storage.models import DataRefresh, Follow
 KINDS = ("commitment", "member", "action_plan", "policy_area")
 RHYTHMS = ("now", "daily", "weekly")
 PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
-# The words accepted after /follow ID, in both languages.
+# The words accepted after /follow ID, in each language the bot answers in (folded: "día" is "dia").
 RHYTHM_WORDS = {"now": "now", "instant": "now", "immediately": "now", "maintenant": "now", "immediat": "now",
+                "ahora": "now", "inmediato": "now", "inmediatamente": "now", "al-instante": "now",
                 "daily": "daily", "day": "daily", "quotidien": "daily", "jour": "daily", "chaque-jour": "daily",
+                "diario": "daily", "diaria": "daily", "dia": "daily", "cada-dia": "daily",
                 "weekly": "weekly", "week": "weekly", "hebdo": "weekly", "hebdomadaire": "weekly",
-                "semaine": "weekly"}
+                "semaine": "weekly", "semanal": "weekly", "semana": "weekly", "cada-semana": "weekly"}
 MAX_FOLLOWS = 50  # per user: enough for a journalist's beat, not a way to mirror the whole dataset
 
 
@@ -76,22 +78,28 @@ def resolve(index: Any, text: str) -> Target | None:
     return Target("policy_area", area) if area else None
 
 
+def localized(texts: dict[str, str] | None, lang: str) -> str:
+    """A stored text in the reader's language when the record has it, else in English, else in any language
+    it has ("" when none)."""
+    texts = texts or {}
+    return texts.get(lang) or texts.get("en") or next((text for text in texts.values() if text), "")
+
+
 def label(index: Any, target: Target, lang: str) -> str:
     """How a reader calls the target, in their language."""
     if target.kind == "commitment":
         record = index.commitments.get(target.key)
-        title = (record.short_title.get(lang) or record.title.get(lang) or record.title.get("en")
-                 or next(iter(record.title.values()), "")) if record else ""
+        title = (record.short_title.get(lang) or localized(record.title, lang)) if record else ""
         return f"{target.key} — {title}" if title else target.key
     if target.kind == "member":
         record = index.members.get(target.key)
         if record is not None and record.name:
-            return record.name.get(lang) or record.name.get("en") or target.key
+            return localized(record.name, lang) or target.key
         known = members().get(target.key)
         return known.label(lang) if known else target.key
     if target.kind == "action_plan":
         plan = index.plans.get(target.key)
-        return (plan.title.get(lang) or plan.title.get("en") or target.key) if plan else target.key
+        return (localized(plan.title, lang) or target.key) if plan else target.key
     return vocabulary().label("policy_area", target.key, lang) or target.key
 
 
@@ -103,7 +111,7 @@ def short_label(target: Target, lang: str, member_names: dict[str, dict[str, str
     if target.kind == "member":
         name = (member_names or {}).get(target.key) or {}
         known = members().get(target.key)
-        text = name.get(lang) or name.get("en") or (known.label(lang) if known else target.key)
+        text = localized(name, lang) or (known.label(lang) if known else target.key)
     elif target.kind == "policy_area":
         text = vocabulary().label("policy_area", target.key, lang) or target.key
     else:

@@ -40,6 +40,7 @@ from bot.botapi.retry import RetryingRequest
 from bot.botapi.transport import AiohttpRequest
 from bot.common import logsafe
 from bot.common.config import Settings
+from bot.common.i18n import SUPPORTED
 from bot.core.service import Assistant
 from bot.services.chatstate import ChatStore
 from bot.services.flood import FloodControl
@@ -197,7 +198,7 @@ async def _post_init(application: BotApplication) -> None:
     services: Services = application.bot_data["services"]
     await blocking(services.assistant.refresh_if_stale)
     await blocking(services.store.prune_payloads)
-    for lang in ("en", "fr"):
+    for lang in SUPPORTED:  # each language's menu, for users whose Telegram is in it
         await application.bot.set_my_commands(menu(lang), language_code=lang)
     await application.bot.set_my_commands(menu(settings.default_language))  # users of any other language
     await set_profile(application.bot, settings.default_language)  # the descriptions shown before /start
