@@ -28,27 +28,73 @@ _PORTUGUESE = re.compile(r"[ãõ]|ção\b|ções\b", re.IGNORECASE)
 
 
 def detect(text: str, words: list[str]) -> str | None:
-    """'fr', 'en', 'es', or None when the text does not tell (or looks Portuguese)."""
-    markers = lexicon().markers
-    score: dict[str, float] = {lang: float(sum(1 for w in words if w in markers.get(lang, ()))) for lang in SUPPORTED}
-    french = spanish = 0
+    """'fr', 'en', 'es', or None when the text does not tell (or looks Portuguese).
+
+    Two steps, because a word can tell English from French without telling French from Spanish ("de"):
+    English or a Romance language, on marker words, accents, elisions and punctuation; then, between French and
+    Spanish, only the signs that differ between the two: the markers of one that are no word of the other,
+    their own accented letters, elisions, ¿ ¡; when those tie, the words only one of them uses ("ambition",
+    "estado")."""
+    if _PORTUGUESE.search(text):
+        return None
+    lex = lexicon()
+    markers, known = lex.markers, lex.language_words
+    french_letters, spanish_letters, shared_letters = _accented(text, known)
+    elisions = min(2, len(_ELISION.findall(_IVORY.sub(" ", text))))
+    spacing = 0.5 * bool(_FRENCH_SPACING.search(text)) if any(w.isalpha() and len(w) > 2 for w in words) else 0.0
+    opening = 1.5 * bool(_SPANISH_OPENING.search(text))
+    english = float(sum(1 for w in words if w in markers["en"]))
+    romance: float = sum(1 for w in words if w in markers["fr"] or w in markers["es"])
+    romance += 1.5 * min(2, french_letters + spanish_letters + shared_letters) + elisions + spacing + opening
+    if romance == english:  # the words only English uses, against those only French or Spanish use
+        english = sum(1 for w in words if w in known["en"] and w not in known["fr"] | known["es"])
+        romance = sum(1 for w in words if w in known["fr"] | known["es"] and w not in known["en"])
+    if _foreign(words, max(romance, english)):
+        return None
+    if romance <= english:
+        return "en" if english > romance else None
+    french = sum(1 for w in words if w in markers["fr"] and w not in known["es"]) + 1.5 * min(2, french_letters)
+    french += elisions + spacing
+    spanish = sum(1 for w in words if w in markers["es"] and w not in known["fr"]) + 1.5 * min(2, spanish_letters)
+    spanish += opening
+    if french == spanish:  # the words only one of the languages uses
+        french = sum(1 for w in words if w in known["fr"] and w not in known["es"])
+        spanish = sum(1 for w in words if w in known["es"] and w not in known["fr"])
+    if french == spanish:  # the markers themselves ("fin" is a French marker, and a Spanish word too)
+        french = sum(1 for w in words if w in markers["fr"]) + shared_letters  # é is far more often French
+        spanish = sum(1 for w in words if w in markers["es"])
+    if french == spanish:
+        return None
+    return "fr" if french > spanish else "es"
+
+
+def _foreign(words: list[str], ours: float) -> bool:
+    """A text in a language the bot does not answer in ("quantos compromissos tem o Brasil?"): at least two of
+    its marker words (words.json other_languages), and more than our languages' signs."""
+    others = lexicon().other_languages.values()
+    return any((n := sum(1 for w in words if w in markers)) >= 2 and n >= ours for markers in others)
+
+
+def _accented(text: str, known: dict[str, frozenset[str]]) -> tuple[int, int, int]:
+    """Lower-case words with a French-only accent, a Spanish-only one, and é alone (both languages write it: "été",
+    "qué"); an é-word that only Spanish uses ("después") counts as Spanish, one only French uses as French."""
+    french = spanish = shared = 0
     for word in _ACCENTED.findall(text):
         letters = set(word)
         if letters & _SPANISH_ONLY:
             spanish += 1
         elif letters & _FRENCH_ONLY:
             french += 1
-        elif word.replace("é", "e") not in markers.get("es", ()):  # "qué", "él" are Spanish markers already
-            french += 1
-    score["fr"] += 1.5 * min(2, french) + 1.0 * min(2, len(_ELISION.findall(_IVORY.sub(" ", text))))
-    score["es"] += 1.5 * min(2, spanish) + 1.5 * bool(_SPANISH_OPENING.search(text))
-    if any(w.isalpha() and len(w) > 2 for w in words):  # "FR 38 ?" alone says nothing: use preferences
-        score["fr"] += 0.5 * bool(_FRENCH_SPACING.search(text))
-    if _PORTUGUESE.search(text):
-        score["es"] = score["fr"] = 0.0
-    best = max(score.values())
-    leaders = [lang for lang, value in score.items() if value == best]
-    return leaders[0] if len(leaders) == 1 and best > 0 else None
+        else:
+            plain = word.replace("é", "e")
+            in_french, in_spanish = plain in known["fr"], plain in known["es"]
+            if in_spanish and not in_french:
+                spanish += 1
+            elif in_french and not in_spanish:
+                french += 1
+            else:
+                shared += 1
+    return french, spanish, shared
 
 
 def choose(detected: str | None, *, forced: str | None, preferred: str | None, client: str | None,

@@ -97,6 +97,8 @@ class WordsFile(_NluFile):
     thanks: list[str]
     followups: FollowUpCues = FollowUpCues()
     counted_units: dict[str, list[str]] = {}
+    # Marker words of languages the bot does not answer in (Portuguese): such a text is no Spanish question.
+    other_languages: dict[str, list[str]] = {}
 
 
 class GlossaryFile(_NluFile):
@@ -226,6 +228,10 @@ class Lexicon:
     triggers: tuple[Trigger, ...]
     stopwords: frozenset[str]
     markers: dict[str, frozenset[str]]
+    # Every word each language's lists use (triggers, stop words, markers, glossary, follow-up cues): what tells
+    # French from Spanish when the markers tie ("ambition" is French, "estado" Spanish, "de" both).
+    language_words: dict[str, frozenset[str]]
+    other_languages: dict[str, frozenset[str]]  # marker words of languages the bot does not answer in
     commitment_words: frozenset[str]
     milestone_words: frozenset[str]
     plan_words: frozenset[str]
@@ -293,6 +299,10 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
                             for w in _words(p)),
         markers={lang: frozenset(w for p in markers[lang] for w in _words(p))
                  | frozenset(topic_words[lang] - _others(topic_words, lang)) for lang in markers},
+        language_words=_language_words(triggers, words, topic_words,
+                                       read_nlu_file(nlu_dir / "details.json", DetailsFile)),
+        other_languages={lang: frozenset(w for p in phrases for w in _words(p))
+                         for lang, phrases in words.other_languages.items()},
         commitment_words=frozenset(fold(w) for w in words.commitment_words),
         milestone_words=frozenset(fold(w) for w in words.milestone_words),
         plan_words=frozenset(fold(w) for w in words.plan_words),
@@ -305,6 +315,21 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
         followups=words.followups,
         counted_units={unit: frozenset(_words(p) for p in phrases) for unit, phrases in words.counted_units.items()},
     )
+
+
+def _language_words(triggers: list[Trigger], words: WordsFile, topic_words: dict[str, set[str]],
+                    details: DetailsFile) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {lang: set(topic_words.get(lang, ())) for lang in ("en", "fr", "es")}
+    for trigger in triggers:
+        out[trigger.lang].update(w.rstrip("*") for w in trigger.words)
+    for lang, out_words in out.items():
+        for group in (words.stopwords, words.language_markers):
+            out_words.update(w for p in getattr(group, lang) for w in _words(p))
+        for kind in FollowUpCues.model_fields:
+            out_words.update(w for p in getattr(getattr(words.followups, kind), lang) for w in _words(p))
+        for section in DetailsFile.model_fields:
+            out_words.update(w for p in getattr(getattr(details, section), lang) for w in _words(p))
+    return {lang: frozenset(ws) for lang, ws in out.items()}
 
 
 def _others(words: dict[str, set[str]], lang: str) -> set[str]:
