@@ -252,13 +252,23 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
                 and all(w in typed_words for w in words[spans[0][0]:spans[0][1]])):
             start = spans[0][0]
             bare = _bare_condition(name, _negated(words, start, p, taken))
-            if bare is None:
-                f.unaccounted.append(words[start])
+            if bare is None:  # "without an ambition rating": said as asked, from the negation to the field
+                negation = max((i for i in taken if start - 6 < i < start and (words[i],) in p.negation), default=start)
+                f.unaccounted.append(" ".join(words[negation:spans[0][1]]))
             else:
                 f.conditions.append(bare)
     f.share = bool(_find(words, p.share, set(found.consumed)))
-    for cues in (*p.cues.values(), p.negation, p.at_least, p.share):
-        _find(words, cues, taken)  # field cues, negations, thresholds and share words filter nothing by themselves
+    for cues in p.cues.values():
+        _find(words, cues, taken)  # field cues filter nothing by themselves
+    # A negation that negates no value ("commitments not from France", "que no son de Francia") is not understood:
+    # counting without it would count the opposite.
+    stray = [" ".join(words[s:e]) for s, e in _find(words, p.negation, taken)]
+    # A count counts commitments: "commitments with completed milestones" is not "completed commitments".
+    plan = lexicon().plan_words  # "action" of "action plan", "plan d'action" is no milestone
+    stray += [w for i, w in enumerate(words) if w in lexicon().milestone_words and i not in taken
+              and not plan.intersection(words[max(0, i - 2):i + 2])]
+    for cues in (p.at_least, p.share):
+        _find(words, cues, taken)  # thresholds and share words filter nothing by themselves
     area_cued = bool(_find(words, p.area_cues, taken))
     for area in found.policy_areas:
         area_words = found.area_words.get(area, set())
@@ -277,6 +287,7 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
     content = set(u.content) - lexicon().filters.compare_words - lexicon().filters.chart_words
     left = [w for i, w in enumerate(words) if i not in taken and w in content and not w.isdigit()
             and (w not in p.filler or i in area_positions)]
+    cannot = list(f.unaccounted)  # fields named without a value they can filter on ("without an ambition rating")
     if index is not None:
         _members_and_plans(index, u, f)
         # A word found only deep in some texts ("time" in "completed on time") is no topic unless the question
@@ -288,6 +299,7 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
             f.unaccounted = list(dict.fromkeys(f.topic))
     else:
         f.topic = left
+    f.unaccounted += [w for w in (*cannot, *stray) if w not in f.unaccounted]
     return f
 
 
@@ -331,8 +343,11 @@ def _negated(words: list[str], start: int, p: _Phrases, taken: set[int]) -> bool
     """A negation among the five words before the value, within its clause ("not verifiable", "ne sont pas
     étoilés", "ne sont pas pertinents pour la participation civique")."""
     for i in range(start - 1, max(-1, start - 6), -1):
-        if (words[i],) in p.negation or (i > 0 and (words[i - 1], words[i]) in p.negation):
+        if (words[i],) in p.negation:
             taken.add(i)
+            return True
+        if i > 0 and (words[i - 1], words[i]) in p.negation:  # "aren t": both words
+            taken.update((i - 1, i))
             return True
         if i in taken or words[i] in _CLAUSE_ENDS:
             return False

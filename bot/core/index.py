@@ -7,6 +7,7 @@ plans, policy areas and the words known to the corpus (for typo correction).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from array import array
@@ -144,6 +145,19 @@ class Bm25:
         k = min(k, int(np.count_nonzero(scores)))
         best = np.argpartition(-scores, k - 1)[:k]
         return sorted(((int(i), float(scores[i])) for i in best), key=lambda x: -x[1])
+
+
+# Spanish past participles ("etiquetados"): real words whose letters are two edits from another word's.
+_PARTICIPLES = ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas")
+
+
+@functools.cache
+def _country_words() -> frozenset[str]:
+    """The words of every country's name (babel, English, French and Spanish): real words, never typos."""
+    from babel import Locale
+
+    return frozenset(w for lang in ("en", "fr", "es") for name in Locale.parse(lang).territories.values()
+                     for w in tokens(name) if len(w) >= 5)
 
 
 def _member_phrases(members: dict[str, MemberRecord]) -> dict[tuple[str, ...], str]:
@@ -317,7 +331,10 @@ class Index:
 
     def correct(self, word: str) -> str:
         """The known word closest to a word not known (a typo), or the word itself."""
-        if len(word) < 5 or word.isdigit() or word in self.corpus_words or word in lexicon().known_words:
+        if len(word) < 5 or word.isdigit() or word in self.corpus_words or word in lexicon().known_words \
+                or word in _country_words() or (len(word) >= 7 and word.endswith(_PARTICIPLES)):
+            # "japon" is Japan, not a typo of "jalon"; "etiquetados", "publicados" are words of their own, not typos
+            # of "etiquetas", "publicas": a count names what it cannot filter on instead of filtering on another word
             return word
         # Edits allowed grow with the word; a swap of two letters is one edit (OSA distance).
         allowed = 1 if len(word) <= 7 else 2

@@ -99,6 +99,7 @@ class WordsFile(_NluFile):
     counted_units: dict[str, list[str]] = {}
     # Marker words of languages the bot does not answer in (Portuguese): such a text is no Spanish question.
     other_languages: dict[str, list[str]] = {}
+    unit_introducers: list[str] = []  # "which countries", "que paises": a list of units is asked for
 
 
 class GlossaryFile(_NluFile):
@@ -232,6 +233,7 @@ class Lexicon:
     # French from Spanish when the markers tie ("ambition" is French, "estado" Spanish, "de" both).
     language_words: dict[str, frozenset[str]]
     other_languages: dict[str, frozenset[str]]  # marker words of languages the bot does not answer in
+    unit_introducers: tuple[tuple[str, ...], ...]  # words before a counted unit that ask for the units listed
     commitment_words: frozenset[str]
     milestone_words: frozenset[str]
     plan_words: frozenset[str]
@@ -299,6 +301,7 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
                             for w in _words(p)),
         markers={lang: frozenset(w for p in markers[lang] for w in _words(p))
                  | frozenset(topic_words[lang] - _others(topic_words, lang)) for lang in markers},
+        unit_introducers=tuple(_words(p) for p in words.unit_introducers),
         language_words=_language_words(triggers, words, topic_words,
                                        read_nlu_file(nlu_dir / "details.json", DetailsFile)),
         other_languages={lang: frozenset(w for p in phrases for w in _words(p))

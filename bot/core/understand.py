@@ -570,8 +570,6 @@ def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) 
 
 # Words after which a unit word is what is counted or listed: "which countries have …", "number of commitments per
 # member", "par pays".
-_UNIT_INTRODUCERS = (("which",), ("what",), ("quels",), ("quelles",), ("per",), ("par",), ("by",), ("each",),
-                     ("chaque",), ("most",), ("plus",))
 
 
 def _facets_no_text_has(index: Index, found: Entities) -> list[str]:
@@ -617,7 +615,7 @@ def _counted_unit(found: Entities) -> str | None:
     # starred commitments?"); elsewhere only in a question that names no commitments. Without "how many" it is a
     # list or a comparison ("compare France's 2018-2020 and 2021-2023 plans"), of commitments.
     asks_number = False
-    for phrase in (*detail_words().figure, *_UNIT_INTRODUCERS):
+    for phrase in (*detail_words().figure, *lex.unit_introducers):
         for i in range(len(words) - len(phrase) + 1):
             if tuple(words[i:i + len(phrase)]) == phrase:
                 asks_number = True

@@ -14,8 +14,8 @@ def greeting(draft: Draft, index: Index, u: Understanding) -> None:
     if any(words[i:i + len(p)] == list(p) for p in lexicon().thanks for i in range(len(words))):
         draft.add(t._("You're welcome! Ask me anything about OGP commitments."))
         return
-    draft.add(t._("Hello! I answer questions about Open Government Partnership commitments, in English and "
-                  "French."))
+    draft.add(t._("Hello! I answer questions about Open Government Partnership commitments, in English, French "
+                  "and Spanish."))
     draft.add(t._("Try: “status of FR0038 milestone 9.2?”, “who leads FR0038?” or “commitments about open "
                   "data”."))
 
