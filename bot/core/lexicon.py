@@ -100,6 +100,7 @@ class WordsFile(_NluFile):
     # Marker words of languages the bot does not answer in (Portuguese): such a text is no Spanish question.
     other_languages: dict[str, list[str]] = {}
     unit_introducers: list[str] = []  # "which countries", "que paises": a list of units is asked for
+    existence: list[str] = []  # "any", "algun": "does France have any starred commitment?" asks for a list
 
 
 class GlossaryFile(_NluFile):
@@ -234,6 +235,7 @@ class Lexicon:
     language_words: dict[str, frozenset[str]]
     other_languages: dict[str, frozenset[str]]  # marker words of languages the bot does not answer in
     unit_introducers: tuple[tuple[str, ...], ...]  # words before a counted unit that ask for the units listed
+    existence_words: frozenset[str]  # "any", "algun": asking whether some commitments are so, a list
     commitment_words: frozenset[str]
     milestone_words: frozenset[str]
     plan_words: frozenset[str]
@@ -302,6 +304,7 @@ def read_lexicon(nlu_dir: Path) -> Lexicon:
         markers={lang: frozenset(w for p in markers[lang] for w in _words(p))
                  | frozenset(topic_words[lang] - _others(topic_words, lang)) for lang in markers},
         unit_introducers=tuple(_words(p) for p in words.unit_introducers),
+        existence_words=frozenset(fold(w) for w in words.existence),
         language_words=_language_words(triggers, words, topic_words,
                                        read_nlu_file(nlu_dir / "details.json", DetailsFile)),
         other_languages={lang: frozenset(w for p in phrases for w in _words(p))

@@ -250,6 +250,9 @@ def _asks_for_a_list(found: Entities) -> bool:
     narrowing = filters.narrowing_words.intersection(words) - lexicon().stopwords
     if plural.intersection(words) and narrowing and not (asking | filters.share_words).intersection(words):
         return True  # "commitments led by the Treasury Board", "engagements pertinents pour la participation civique"
+    if found.members and narrowing and _NAMES_COMMITMENTS.intersection(words) \
+            and lexicon().existence_words.intersection(words):
+        return True  # "does the United States have any starred commitment?": the member's starred ones, listed
     if not (plural.intersection(words) and (asking | filters.share_words).intersection(words)):
         return False
     return bool(found.members or found.plan_named or narrowing)
@@ -573,8 +576,11 @@ def _counts_no_commitments(found: Entities, words: list[str], plans: list[str]) 
 
 
 def _facets_no_text_has(index: Index, found: Entities) -> list[str]:
-    """The facets asked that the data has no field for and no text of it speaks of ("email", not "budget")."""
-    return [m for m in missing_facets(found.words) if not set(m.split()) & index.corpus_words]
+    """The facets asked that the data has no field for and no text of it speaks of ("email", not "budget"), in any
+    language ("presupuesto" is the texts' "budget")."""
+    lex = lexicon()
+    return [m for m in missing_facets(found.words)
+            if not {a for w in m.split() for a in lex.alternatives(w)} & index.corpus_words]
 
 
 def _only_filter_words(words: list[str]) -> bool:

@@ -8,6 +8,7 @@ from bot.core.index import Index
 from bot.core.records import Commitment, Dataset
 from bot.core.textlang import written_in
 from bot.core.wording.draft import Draft
+from bot.dataset.members import members
 
 
 def label(kind: str, key: str | None, lang: str) -> str:
@@ -39,7 +40,14 @@ def member_url(index: Index, member_id: str) -> str:
 
 
 def member_name(draft: Draft, index: Index, member_id: str) -> str:
+    """The member's name in the reader's language: the dataset's, else the member directory's (data/members.json
+    names every member in English, French and Spanish), else the dataset's in another language."""
     member = index.members.get(member_id)
+    if member and member.name.get(draft.lang):
+        return member.name[draft.lang]
+    known = members().get(member_id)
+    if known and known.name.get(draft.lang):
+        return known.name[draft.lang]
     return draft.text_of(member.name) if member else member_id
 
 
