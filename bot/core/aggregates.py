@@ -65,11 +65,13 @@ _SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
 
 @dataclass(frozen=True)
 class Condition:
-    """One field's filter: the commitment's value is one of `values`; negated: assessed, and none of them."""
+    """One field's filter: the commitment's value is one of `values`; negated: assessed, and none of them; unrated:
+    the IRM gave the field no value ("without an ambition rating", "sans évaluation d'ambition")."""
 
     field: str
     values: tuple[str, ...]
     negated: bool = False
+    unrated: bool = False
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Filters:
 
     @property
     def irm_assessed_only(self) -> bool:
-        return any(c.field in ASSESSED_FIELDS for c in self.conditions)
+        return any(c.field in ASSESSED_FIELDS and not c.unrated for c in self.conditions)
 
     @property
     def narrows(self) -> bool:
@@ -251,12 +253,7 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
         if (spans and not reviewed and name != "review" and not any(c.field == name for c in f.conditions)
                 and all(w in typed_words for w in words[spans[0][0]:spans[0][1]])):
             start = spans[0][0]
-            bare = _bare_condition(name, _negated(words, start, p, taken))
-            if bare is None:  # "without an ambition rating": said as asked, from the negation to the field
-                negation = max((i for i in taken if start - 6 < i < start and (words[i],) in p.negation), default=start)
-                f.unaccounted.append(" ".join(words[negation:spans[0][1]]))
-            else:
-                f.conditions.append(bare)
+            f.conditions.append(_bare_condition(name, _negated(words, start, p, taken)))
     f.share = bool(_find(words, p.share, set(found.consumed)))
     for cues in p.cues.values():
         _find(words, cues, taken)  # field cues filter nothing by themselves
@@ -316,14 +313,15 @@ def _choose_field(options: list[tuple[str, str, bool]], present: dict[str, bool]
     return min(bare, key=lambda o: _DEFAULT_ORDER.index(o[0])) if bare else None
 
 
-def _bare_condition(name: str, negated: bool) -> Condition | None:
+def _bare_condition(name: str, negated: bool) -> Condition:
     """The filter of a field named without a value: any rating of it ("with an ambition rating"), relevant to
     some value ("pertinents"), "yes" for a yes/no field; negated, the field's own negative value ("non
-    pertinents": not relevant; "not starred": no), and None when it has none ("no ambition" is no level)."""
+    pertinents": not relevant; "not starred": no), else no rating of it at all ("without an ambition rating": "no
+    ambition" is no level)."""
     levels = [k for k in vocabulary().keys(FIELDS[name]) if k not in IRM_STATES]
     negative = [k for k in levels if k in ("no", "not_relevant")]
     if negated:
-        return Condition(name, tuple(negative)) if negative else None
+        return Condition(name, tuple(negative)) if negative else Condition(name, (), unrated=True)
     return Condition(name, tuple(k for k in levels if k not in negative))
 
 
@@ -530,6 +528,8 @@ def _fields(index: Index) -> _Fields:
 
 def _condition_mask(index: Index, c: Condition) -> np.ndarray:
     table = _fields(index)
+    if c.unrated:
+        return ~table.assessed[c.field]
     none = np.zeros(len(index.ids), dtype=bool)
     has = np.logical_or.reduce([table.masks.get((c.field, v), none) for v in c.values]) if c.values else none
     if c.field == "review":
@@ -556,7 +556,7 @@ def basis_mask(index: Index, f: Filters, scope: np.ndarray) -> np.ndarray:
     table = _fields(index)
     mask = scope.copy()
     for c in f.conditions:
-        if c.field != "review":
+        if c.field != "review" and not c.unrated:
             mask &= table.assessed[c.field]
     return mask
 
@@ -574,11 +574,11 @@ def assessed(scope: list[Commitment], f: Filters, index: Index | None = None) ->
     """The commitments of the scope that have a value for the fields the question filters on."""
     if index is None:
         getters = _value_getters()
-        return [c for c in scope if all(c2.field == "review" or any(is_assessed(v) for v in getters[c2.field](c))
-                                         for c2 in f.conditions)]
+        return [c for c in scope if all(c2.field == "review" or c2.unrated
+                                         or any(is_assessed(v) for v in getters[c2.field](c)) for c2 in f.conditions)]
     table = _fields(index)
-    return [c for c in scope if all(c2.field == "review" or table.assessed[c2.field][index.position[c.id]]
-                                    for c2 in f.conditions)]
+    return [c for c in scope if all(c2.field == "review" or c2.unrated
+                                    or table.assessed[c2.field][index.position[c.id]] for c2 in f.conditions)]
 
 
 def with_any_irm(index: Index, commitments: list[Commitment]) -> int:

@@ -51,7 +51,7 @@ class Detail:
     kind: str  # "missing_facet", "irm_advice", "passage", "unexplained", "unanswered"
     words: list[str] = field(default_factory=list)  # the words, as the question has them (folded)
     passage: Passage | None = None
-    figure: bool = False  # the question asks for a number ("how many")
+    figure: str | None = None  # the question asks for a number: "figure" ("how many"), "year", "duration"
 
 
 def _phrases_in(words: list[str], phrases: frozenset[tuple[str, ...]]) -> list[str]:
@@ -93,12 +93,12 @@ def _held(texts: tuple[set[str], set[str]], passage: Passage, left: list[str], l
     return sum(1 for unit in telling if any(stems_of(w) & stems for w in unit)), len(telling)
 
 
-def _answers(held: int, telling: int, passage: Passage, figure: bool) -> bool:
+def _answers(held: int, telling: int, passage: Passage, figure: str | None) -> bool:
     """Whether a sentence answers what was asked beyond the commitment's name: it holds at least half of the
     telling things asked (a sentence that only repeats the name, or shares one word of three, answers nothing
     asked); for "how many", more than half, and a figure: a figure of another population is a wrong number."""
     if figure:
-        return 2 * held > telling and answers_figure(passage)
+        return 2 * held > telling and answers_figure(passage, figure)
     return held >= max(1, math.ceil(telling / 2))
 
 
@@ -146,10 +146,12 @@ def read_detail(index: Index, commitment_id: str, question_words: list[str], con
         return Detail("irm_advice", passage=findings)
     if about_milestones and not missing:
         return None
-    figure_words = {w for p in words.figure for w in p}
+    figure_words = {w for p in (*words.figure, *words.year, *words.duration) for w in p}
     left = [w for w in content if w not in words.filler and w not in figure_words
             and features_of_word(w)[0] not in named and not w.isdigit() and len(w) > 2]
-    figure = bool(_phrases_in(question_words, words.figure))
+    figure = ("year" if _phrases_in(question_words, words.year) else "duration"
+              if _phrases_in(question_words, words.duration) else "figure" if _phrases_in(question_words, words.figure)
+              else None)
     # The sentence is looked for with every asked word, the commitment's name words included: in its own texts
     # they are common, so they weigh little, but they still tell two sentences apart.
     asked = [w for w in content if w not in words.filler and w not in figure_words and not w.isdigit() and len(w) > 2]
@@ -202,7 +204,7 @@ MIN_SCORE_INSIDE = 0.3
 
 
 def _inside(c: Commitment, asked: list[str], left: list[str], *, lang: str, asks_irm: bool,
-            figure: bool) -> Detail | None:
+            figure: str | None) -> Detail | None:
     """A field cue with words naming something inside the commitment: "when was the EIG programme created?" asks
     when the programme was created, not the commitment's dates; "selon l'IRM, quels obstacles …" asks for the
     obstacles, not the status. Such words are in few of the commitment's sentences (a word in many names the
@@ -218,7 +220,7 @@ def _inside(c: Commitment, asked: list[str], left: list[str], *, lang: str, asks
     # sentence holding more of them, the rarer on a tie.
     found = [p for words in (asked, [w for u in inside for w in u])
              if (p := best_passage(c, words, lang=lang, prefer_irm=asks_irm, numeric=figure, min_coverage=0.0))
-             and p.score >= MIN_SCORE_INSIDE and (not figure or answers_figure(p))]
+             and p.score >= MIN_SCORE_INSIDE and (not figure or answers_figure(p, figure))]
     if not found:
         return None
     rarity = {unit: 1 / max(1, sum(1 for stems in sentence_stems(c) if any(stems_of(w) & stems for w in unit)))

@@ -352,10 +352,10 @@ def _parts(index: Index, words: list[str]) -> _Parts:
 def _field_phrases() -> dict[tuple[str, ...], str]:
     """The phrases of the values a count filters on (data/nlu/filters.json) → the field they are a value of."""
     spec = lexicon().filters
-    fields: dict[str, dict[str, list[str]]] = {"completion": spec.completion, "ambition": spec.ambition,
-                                               "potential_impact": spec.potential_impact,
-                                               **getattr(spec, "values", {})}
-    table = {tuple(tokens(t)): name for name, keys in fields.items() for texts in keys.values() for t in texts}
+    # Both places of filters.json name values (a field in both keeps both: one must not hide the other).
+    fields = [("completion", spec.completion), ("ambition", spec.ambition), ("potential_impact", spec.potential_impact),
+              *spec.values.items()]
+    table = {tuple(tokens(t)): name for name, keys in fields for texts in keys.values() for t in texts}
     table.update({tuple(tokens(t)): "starred" for t in spec.starred})
     return {phrase: name for phrase, name in table.items() if phrase}
 

@@ -394,6 +394,9 @@ class DetailsFile(_NluFile):
     figure: PerLanguagePhrases
     filler: PerLanguagePhrases
     definition: PerLanguagePhrases = PerLanguagePhrases()
+    year: PerLanguagePhrases = PerLanguagePhrases()  # "what year": the sentence quoted must have a year
+    duration: PerLanguagePhrases = PerLanguagePhrases()  # "how long": … a number of months, years, days
+    time_units: PerLanguagePhrases = PerLanguagePhrases()  # "months", "mois", "meses"
 
 
 @dataclass(frozen=True)
@@ -404,11 +407,14 @@ class DetailWords:
     figure: frozenset[tuple[str, ...]]
     filler: frozenset[str]
     definition: frozenset[tuple[str, ...]] = frozenset()  # "c'est quoi X": X must be in the sentence quoted
+    year: frozenset[tuple[str, ...]] = frozenset()  # "what year", "en quelle année"
+    duration: frozenset[tuple[str, ...]] = frozenset()  # "how long", "combien de temps"
+    time_units: frozenset[str] = frozenset()  # the words of a duration ("months", "mois")
 
     @functools.cached_property
     def every_word(self) -> frozenset[str]:
         """Real words, never corrected as typos ("recommande" is no typo of "commande")."""
-        groups = (self.missing_facets, self.irm_advice, self.irm_findings, self.figure)
+        groups = (self.missing_facets, self.irm_advice, self.irm_findings, self.figure, self.year, self.duration)
         return self.filler | frozenset(w for group in groups for p in group for w in p)
 
 
@@ -418,5 +424,7 @@ def detail_words() -> DetailWords:
     spec = read_nlu_file(NLU_DIR / "details.json", DetailsFile)
     return DetailWords(missing_facets=spec.missing_facets.phrases(), irm_advice=spec.irm_advice.phrases(),
                        irm_findings=spec.irm_findings.phrases(), figure=spec.figure.phrases(),
-                       definition=spec.definition.phrases(),
+                       definition=spec.definition.phrases(), year=spec.year.phrases(),
+                       duration=spec.duration.phrases(),
+                       time_units=frozenset(w for p in spec.time_units.phrases() for w in p),
                        filler=frozenset(w for p in spec.filler.phrases() for w in p))

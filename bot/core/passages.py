@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.entities import expand_synonyms
-from bot.core.lexicon import lexicon
+from bot.core.lexicon import detail_words, lexicon
 from bot.core.records import Commitment
 from bot.core.text import features_of_word, tokens
 
@@ -25,6 +25,7 @@ IRM_TEXTS = ("midterm_next_steps", "end_summary", "midterm_summary")
 # common word of the commitment's texts.
 MIN_COVERAGE = 0.5
 _NUMBER = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _REFERENCE = re.compile(r"https?://|www\.|\baccessed\b|\bconsult[ée]\b|communication with|interview with"
                         r"|entretien avec", re.IGNORECASE)
 # Sentences end at their punctuation, paragraphs and list items; a single line break inside a sentence (pages
@@ -65,9 +66,21 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
-def answers_figure(p: Passage) -> bool:
-    """Whether the passage can answer "how many": it has a figure."""
-    return bool(_NUMBER.search(p.text))
+def answers_figure(p: Passage, needs: str | None = "figure") -> bool:
+    """Whether the passage can answer what the question asks for: "how many" a figure, "what year" a year, "how
+    long" a number of months, years, weeks or days (a year is no duration; "created in 2016" is no "how long")."""
+    return fits(p.text, needs)
+
+
+def fits(sentence: str, needs: str | None) -> bool:
+    if needs == "year":
+        return bool(_YEAR.search(sentence))
+    if needs == "duration":
+        words = tokens(sentence)
+        units = detail_words().time_units
+        return any(w.isdigit() and not _YEAR.fullmatch(w) and units.intersection(words[i + 1:i + 3])
+                   for i, w in enumerate(words))
+    return bool(_NUMBER.search(sentence)) if needs else True
 
 
 def _texts(c: Commitment) -> list[tuple[str, str, str | None, bool, str]]:
@@ -164,9 +177,11 @@ def _holds(unit: tuple[str, ...], stems: set[str]) -> bool:
 
 
 def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool,
-                 numeric: bool = False, min_coverage: float = MIN_COVERAGE) -> Passage | None:
+                 numeric: bool | str | None = False, min_coverage: float = MIN_COVERAGE) -> Passage | None:
     """The sentence that best holds the asked words, or None when no sentence holds enough of them.
-    numeric: the question asks for a figure ("how many", "combien"): sentences with a number come first."""
+    numeric: the question asks for a figure ("how many", "combien"; or "year", "duration": bot.core.details):
+    sentences that have one come first."""
+    needs = "figure" if numeric is True else (numeric or None)
     stopwords = lexicon().stopwords
     asked = units_of([w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords])
     if not asked:
@@ -206,7 +221,7 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
         # A word found as written counts fully; one found only through an abbreviation's expansion, less.
         coverage = sum(weight[unit] * (1.0 if _holds(unit, literal) else 0.7) for unit in found) / whole
         score = coverage + (0.05 if text_lang == lang else 0.0) + (0.02 if from_irm == prefer_irm else 0.0)
-        if numeric and not _NUMBER.search(sentence):
+        if needs and not fits(sentence, needs):
             score -= 0.3
         if coverage < min_coverage and len(found) < max(2, math.ceil(len(asked) * 0.6)):
             continue

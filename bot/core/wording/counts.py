@@ -34,6 +34,11 @@ def count(draft: Draft, index: Index, u: Understanding, offset: int = 0) -> None
     if u.unit != "commitments":  # "how many action plans …": plans or members, never commitments under their name
         units.count_units(draft, index, u, f)
         return
+    if comparing and len(f.members) == 1 and not f.plans and lexicon().plan_words.intersection(u.lang_words):
+        # "compare France's action plans": every plan of the member that has commitments in the data
+        f.plans = sorted((p.id for p in index.plans.values()
+                          if p.member == f.members[0] and index.mask(plans=[p.id]).any()),
+                         key=lambda plan_id: (index.plans[plan_id].start_year or 0, plan_id))
     if wants_chart or (comparing and (len(f.plans) >= 2 or len(f.members) >= 2)):
         _breakdown(draft, index, u, f, chart=wants_chart)
         return
@@ -364,7 +369,7 @@ def _assessed_count(draft: Draft, f: aggregates.Filters, where: str, *, count: i
     the…' for 0 and 'the only commitment assessed by the IRM…' when the IRM assessed one."""
     t = draft.t
     criteria = _criteria(draft, f, count)
-    if not any(c.field in aggregates.ASSESSED_FIELDS or c.field == "status" for c in f.conditions):
+    if not any((c.field in aggregates.ASSESSED_FIELDS or c.field == "status") and not c.unrated for c in f.conditions):
         return t.ngettext("{where}: {count} of {n} commitment {predicate}.",
                           "{where}: {count} of the {n} commitments {predicate}.", basis, where=where,
                           count=t.number(count), predicate=t.join([c.positive for c in criteria]))
@@ -389,6 +394,31 @@ def _assessed_count(draft: Draft, f: aggregates.Filters, where: str, *, count: i
                       where=where, count=t.number(count), predicate=t.join([c.positive for c in criteria]))
 
 
+def _unrated(draft: Draft, name: str, count: int) -> Criterion:
+    """A field the IRM gave no value ("sans évaluation d'ambition")."""
+    t = draft.t
+    if name == "completion":
+        return Criterion(t.ngettext("has no completion level from the IRM", "have no completion level from the IRM",
+                                   count),
+                         t._("lack a completion level from the IRM"), t._("has a completion level from the IRM"))
+    if name == "ambition":
+        return Criterion(t.ngettext("has no ambition rating from the IRM", "have no ambition rating from the IRM",
+                                   count),
+                         t._("lack an ambition rating from the IRM"), t._("has an ambition rating from the IRM"))
+    if name == "potential_impact":
+        return Criterion(t.ngettext("has no potential impact rating from the IRM",
+                                   "have no potential impact rating from the IRM", count),
+                         t._("lack a potential impact rating from the IRM"),
+                         t._("has a potential impact rating from the IRM"))
+    if name == "early_results":
+        return Criterion(t.ngettext("has no early results rating from the IRM",
+                                   "have no early results rating from the IRM", count),
+                         t._("lack an early results rating from the IRM"),
+                         t._("has an early results rating from the IRM"))
+    return Criterion(t.ngettext("has no known status", "have no known status", count), t._("lack a known status"),
+                     t._("has a known status"))
+
+
 class Criterion(NamedTuple):
     """A filter of a count as a verb phrase, in the three forms a sentence may need."""
 
@@ -407,7 +437,9 @@ def _criteria(draft: Draft, f: aggregates.Filters, count: int) -> list[Criterion
     criteria = []
     for c in f.conditions:
         kind = aggregates.FIELDS[c.field]
-        if c.field == "completion":
+        if c.unrated:
+            criteria.append(_unrated(draft, c.field, count))
+        elif c.field == "completion":
             levels = values("completion", c.values)
             criteria.append(Criterion(
                 t.ngettext("has reached the completion level {levels}", "have reached the completion level {levels}",

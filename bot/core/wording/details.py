@@ -4,7 +4,7 @@ or of the IRM's, the IRM's next steps, or plainly what the data does not have, w
 from __future__ import annotations
 
 from bot.core.index import Index
-from bot.core.passages import Passage, best_passage, irm_findings, next_steps
+from bot.core.passages import Passage, answers_figure, best_passage, irm_findings, next_steps
 from bot.core.records import Commitment
 from bot.core.understand import Understanding
 from bot.core.wording import Renderer, commitment, conversation, irm
@@ -49,11 +49,13 @@ def _in_reader_language(draft: Draft, c: Commitment, u: Understanding, chosen: P
         return next_steps(c, draft.lang) or chosen
     if chosen.field in ("end_summary", "midterm_summary") and u.detail is not None and u.detail.kind == "irm_advice":
         return irm_findings(c, draft.lang) or chosen
-    if u.detail is None:
-        return chosen
+    if u.detail is None or chosen.lang == draft.lang:
+        return chosen  # already in the reader's language: looked for again, another sentence could win
     again = best_passage(c, u.detail.words, lang=draft.lang, prefer_irm=chosen.from_irm,
                          numeric=u.detail.figure)
-    return again if again is not None and again.from_irm == chosen.from_irm else chosen
+    if again is None or again.from_irm != chosen.from_irm or again.lang != draft.lang:
+        return chosen
+    return again if not u.detail.figure or answers_figure(again, u.detail.figure) else chosen
 
 
 def _quoting(fallback: Renderer) -> Renderer:
