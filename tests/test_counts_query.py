@@ -411,3 +411,28 @@ def test_high_ambition_lists(index: Index, question: str) -> None:
     high = {c["id"] for c in COMMITMENTS if c["member"] == member and irm(c, "ambition") == "high"
             and (member != "france" or c["action_plan"] == "france-2018-2020")}
     assert answer.intent == "count" and first_number(answer.text) == len(high), answer.text
+
+
+# -- a field without a rating, and a member's plans compared ----------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["France 2018-2020 commitments without an ambition rating",
+                                      "parmi les engagements de la France 2018-2020, lesquels n'ont pas d'évaluation "
+                                      "d'ambition ?",
+                                      "compromisos de Francia 2018-2020 sin calificación de ambición"])
+def test_a_field_without_a_rating_is_a_filter_of_its_own(index: Index, question: str) -> None:
+    expected = where(lambda c: not irm(c, "ambition"), of=lambda c: c["action_plan"] == "france-2018-2020")
+    assert expected and selected(index, question) == expected
+    answer = ask(index, question)
+    assert answer.intent == "count" and first_number(answer.text) == len(expected)
+    assert "assessed by the IRM" not in answer.text  # the basis is every commitment of the plan, rated or not
+
+
+@pytest.mark.parametrize(("question", "lang"), [("compare France's action plans", "en"),
+                                                ("compare les plans d'action de la France", "fr"),
+                                                ("comparar los planes de acción de Francia", "es")])
+def test_comparing_a_members_plans_compares_each_of_them(index: Index, question: str, lang: str) -> None:
+    answer = ask(index, question)
+    assert answer.lang == lang
+    for years in ("2015-2017", "2018-2020"):
+        assert years in answer.text

@@ -155,8 +155,9 @@ def test_the_last_milestone_after_the_list(assistant: Assistant) -> None:
     # A field cue ("when", "selon l'IRM … état") with words naming something inside the commitment: the sentence
     # that holds them, not the commitment's dates or status.
     ("when was the EIG programme created?", "created in 2016"),
-    # (a sentence of the IRM's about these experts, where the status would answer another question)
-    ("selon l'IRM, quels obstacles empechent les experts du numerique de travailler pour l'Etat ?", "experts du"),
+    # (the IRM's sentence that names the obstacles, where the status would answer another question)
+    ("selon l'IRM, quels obstacles empechent les experts du numerique de travailler pour l'Etat ?",
+     "passation de marché"),
 ])
 def test_a_field_cue_about_something_inside_the_commitment_quotes_it(assistant: Assistant, question: str,
                                                                       expected: str) -> None:
@@ -328,3 +329,17 @@ def test_what_is_a_thing_no_sentence_names(assistant: Assistant) -> None:
     about an incubator."""
     answer = ask(assistant, "c'est quoi le kit d'innovation du ministère de l'économie dans FR0038 ?")
     assert answer.intent == "commitment_overview" and "incubateur" not in answer.text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # "how long": a length of time, not the sentence that says when the programme was created.
+    ("FR0038: how long do the Entrepreneurs of General Interest work in an administration?", "10 months"),
+    ("FR0038 : combien de temps les EIG travaillent-ils dans l'administration ?", "10 mois"),
+    # "what year": a sentence with a year.
+    ("in what year was the EIG programme behind FR0038 first run?", "2016"),
+])
+def test_a_year_or_a_length_of_time_is_quoted_from_a_sentence_that_has_one(assistant: Assistant, question: str,
+                                                                           expected: str) -> None:
+    answer = ask(assistant, question)
+    assert answer.commitment == "FR0038" and answer.intent in ("description", "irm_reports")
+    assert expected in folded(answer), answer.text

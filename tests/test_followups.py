@@ -329,3 +329,18 @@ def test_milestones_by_place(assistant: Assistant, questions: tuple[str, ...], m
     assert answer.commitment == "FR0038" and answer.milestone == milestone
     if milestone is None:
         assert answer.intent == "commitment_status"
+
+
+# -- commitments: the next one ----------------------------------------------------------------------------
+
+
+def test_the_next_one_after_a_commitment_is_the_members_next_commitment(assistant: Assistant) -> None:
+    _, after = chat(assistant, "tell me about FR0048", "the next one")
+    assert (after.commitment, after.intent) == ("FR0049", "commitment_overview")
+    _, before = chat(assistant, "qui pilote FR0049 ?", "et le précédent ?")
+    assert (before.commitment, before.intent) == ("FR0048", "lead_institution")
+
+
+def test_a_refined_search_keeps_its_topic_and_applies_the_filter(assistant: Assistant) -> None:
+    _, answer = chat(assistant, "open data commitments in Tunisia", "which of them have high ambition?")
+    assert answer.intent == "count" and listed(answer) == {"TN0037"}

@@ -53,6 +53,10 @@ def understand_turn(index: Index, question: str, context: Context) -> Understand
             or _scope_follow_up(index, found, context) or _one_of_the_list(index, found, context)
         if followed is not None:
             return followed
+    elif context.commitment and not context.milestone:
+        followed = _commitment_move(index, extract(question, index), context)
+        if followed is not None:
+            return followed
     u = understand(index, question, context)
     _about_the_milestone(u, context)
     return u
@@ -120,6 +124,40 @@ def _milestone_move(index: Index, found: Entities, context: Context) -> Understa
             return u
     # Past the last (or before the first) milestone: the list of the commitment's milestones.
     return _about(found, cid, target, intent if target else "milestones")
+
+
+def _commitment_move(index: Index, found: Entities, context: Context) -> Understanding | None:
+    """'the next one', 'le précédent' after an answer about a commitment (no milestone in view): the member's next
+    (or previous) commitment in the data, by number (FR0048 → FR0049), asked the same way."""
+    cid = context.commitment
+    if not cid or cid not in index.commitments or found.commitment_ids or found.unknown_ids or found.members \
+            or found.milestone or found.plan_named or len(found.words) > SHORT:
+        return None
+    cues = lexicon().followups
+    step = 1 if _spans(found.words, cues.phrases("next")) else -1 if _spans(found.words, cues.phrases("previous")) \
+        else 0
+    if not step or _content_beyond_cues(found.words):
+        return None
+    member = index.commitments[cid].member
+    siblings = sorted((c for c in index.commitments.values() if c.member == member), key=lambda c: _id_number(c.id))
+    at = [c.id for c in siblings].index(cid)
+    if not 0 <= at + step < len(siblings):
+        return None
+    intent = context.intent if context.intent in ABOUT_A_COMMITMENT else "commitment_overview"
+    return _about(found, siblings[at + step].id, None, intent)
+
+
+def _id_number(cid: str) -> tuple[str, int]:
+    digits = "".join(ch for ch in cid if ch.isdigit())
+    return cid.rstrip("0123456789"), int(digits) if digits else 0
+
+
+def _content_beyond_cues(words: list[str]) -> bool:
+    """Words beyond the cues, stop words and 'commitment': "the next milestone" or "the next plan" is no commitment."""
+    lex = lexicon()
+    cue_words = {w for kind in ("next", "previous", "swap") for p in lex.followups.phrases(kind) for w in p}
+    return any(w not in cue_words and w not in lex.stopwords and w not in lex.commitment_words
+               and w not in {"one", "un", "une", "uno", "una", "celui", "celle"} for w in words)
 
 
 def _milestone_at(c: Commitment, numbers: list[str], position: int) -> str | None:
