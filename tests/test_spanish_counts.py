@@ -219,15 +219,13 @@ def test_harmless_spanish_words_filter_nothing(index: Index, question: str) -> N
 
 
 @pytest.mark.parametrize(("question", "named"), [
-    ("compromisos sin calificación de ambición", "ambicion"),
-    ("commitments without an ambition rating", "ambition"),
     ("cuantos compromisos tienen hitos completados", "hitos"),
     ("how many commitments have completed milestones", "milestones"),
     ("cuantos compromisos etiquetados tiene Francia", "etiquetados"),
 ])
 def test_what_a_count_cannot_filter_on_is_named_never_dropped(index: Index, question: str, named: str) -> None:
-    """A field asked without a value it can filter on, milestones (a count counts commitments), a Spanish participle
-    (never "corrected" into another word): no number, and the words named."""
+    """Milestones (a count counts commitments), a Spanish participle (never "corrected" into another word): no number,
+    and the words named. (A field asked without a rating is a filter: tests/test_counts_query.py.)"""
     f = filters(index, question)
     assert any(named in w for w in f.unaccounted), f
     answer = ask(index, question)
