@@ -90,6 +90,7 @@ class Filters:
     unaccounted: list[str] = field(default_factory=list)  # words that are no filter and no topic
     missing_plans: list[str] = field(default_factory=list)  # "2016-2017" asked of a member without such a plan
     near_plans: list[str] = field(default_factory=list)  # plans matched by the years people use
+    excluded_members: list[str] = field(default_factory=list)  # "not French", "hors France", "que no son de Francia"
 
     @property
     def irm_assessed_only(self) -> bool:
@@ -98,6 +99,7 @@ class Filters:
     @property
     def narrows(self) -> bool:
         return bool(self.members or self.plans or self.policy_areas or self.conditions or self.lead
+                    or self.excluded_members
                     or self.support or self.topic or self.topic_areas)
 
     # The wording reads these (the filters of the first versions of the query).
@@ -121,6 +123,7 @@ class _Phrases:
     table: dict[tuple[str, ...], list[tuple[str, str, bool]]]  # phrase → (field, key, cued by itself)
     cues: dict[str, frozenset[tuple[str, ...]]]
     negation: frozenset[tuple[str, ...]]
+    exclusion: frozenset[tuple[str, ...]]
     at_least: frozenset[tuple[str, ...]]
     share: frozenset[tuple[str, ...]]
     area_cues: frozenset[tuple[str, ...]]
@@ -181,6 +184,7 @@ def _phrases() -> _Phrases:
             equivalents[tuple(tokens(text))] = canonical
     return _Phrases(
         table=table, cues={name: group(texts) for name, texts in spec.cues.items()}, negation=group(spec.negation),
+        exclusion=group(spec.exclusion),
         at_least=group(spec.at_least), share=group(spec.share), area_cues=group(spec.area_cues),
         topic_cues=group(spec.topic_cues),
         filler=frozenset(w for texts in spec.filler.values() for t in texts for w in tokens(t)) | detail_words().filler,
@@ -257,8 +261,10 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
     f.share = bool(_find(words, p.share, set(found.consumed)))
     for cues in p.cues.values():
         _find(words, cues, taken)  # field cues filter nothing by themselves
-    # A negation that negates no value ("commitments not from France", "que no son de Francia") is not understood:
-    # counting without it would count the opposite.
+    # A negation (or "except", "hors") right before a member excludes it: "which commitments are not French?".
+    if index is not None:
+        _exclude_members(words, f, p, taken, index)
+    # A negation that negates nothing else is not understood: counting without it would count the opposite.
     stray = [" ".join(words[s:e]) for s, e in _find(words, p.negation, taken)]
     # A count counts commitments: "commitments with completed milestones" is not "completed commitments".
     plan = lexicon().plan_words  # "action" of "action plan", "plan d'action" is no milestone
@@ -298,6 +304,21 @@ def read_filters(u: Understanding, index: Index | None = None) -> Filters:
         f.topic = left
     f.unaccounted += [w for w in (*cannot, *stray) if w not in f.unaccounted]
     return f
+
+
+def _exclude_members(words: list[str], f: Filters, p: _Phrases, taken: set[int], index: Index) -> None:
+    cues = _find(words, p.negation | p.exclusion, set(taken))
+    for start, end in cues:
+        j = end
+        while j < len(words) and j - end < 3 and words[j] in lexicon().stopwords:
+            j += 1  # "not from", "que no son de", "pas de la"
+        for size in range(min(4, len(words) - j), 0, -1):
+            member = index.member_phrases.get(tuple(words[j:j + size]))
+            if member and member in f.members:
+                f.members.remove(member)
+                f.excluded_members.append(member)
+                taken.update(range(start, j + size))
+                break
 
 
 def _names_an_area(word: str, found: object) -> bool:
@@ -542,6 +563,8 @@ def scope_mask(index: Index, f: Filters) -> np.ndarray:
     mask = index.mask(members=f.members, plans=f.plans, areas=f.policy_areas)
     if f.missing_members and not f.members:
         mask = np.zeros(len(index.ids), dtype=bool)
+    if f.excluded_members:
+        mask &= ~index.mask(members=f.excluded_members)
     if f.topic or f.topic_areas:
         mask &= about(index, f.topic, f.topic_areas)
     if f.lead:

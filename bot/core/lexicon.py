@@ -128,6 +128,7 @@ class FilterPhrases(_NluFile):
     values: dict[str, dict[str, list[str]]] = {}
     cues: dict[str, list[str]] = {}
     negation: list[str] = []
+    exclusion: list[str] = []  # "except", "hors", "excepto": before a member, the commitments of every other one
     at_least: list[str] = []
     share: list[str] = []
     area_cues: list[str] = []

@@ -243,6 +243,12 @@ def _breakdown(draft: Draft, index: Index, u: Understanding, f: aggregates.Filte
         return
     request = ChartRequest(tuple(plans), metric)
     kind = "ambition" if metric == "ambition" else "completion"
+    if len(f.members) >= 2 and not f.plans:
+        # Members compared ("which has more commitments, Tunisia or Senegal?"): each member's total first, most first.
+        totals = {m: int(index.mask(members=[m]).sum()) for m in f.members}
+        for m in sorted(totals, key=lambda m: -totals[m]):
+            where = in_my_data(draft, index, member_name(draft, index, m), members=[m])
+            draft.add(t.ngettext("{where}: {n} commitment.", "{where}: {n} commitments.", totals[m], where=where))
     for plan_id, counts in breakdown(index, request).items():
         total = sum(counts.values())
         parts = [f"{label(kind, key, draft.lang)} {t.number(counts[key])}" for key in LEVELS[metric]
@@ -344,6 +350,9 @@ def _scope_label(draft: Draft, index: Index, f: aggregates.Filters) -> str:
                            members=f.members)
     else:
         scope = t._("In my data")
+    if f.excluded_members:
+        scope += " — " + t._("except {members}", members=t.join([member_name(draft, index, m)
+                                                                  for m in f.excluded_members]))
     if f.policy_areas:
         scope += " — " + t.join([label("policy_area", a, draft.lang) for a in f.policy_areas])
     if (f.topic or f.topic_areas) and not (f.share and not f.conditions):
