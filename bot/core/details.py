@@ -55,12 +55,20 @@ class Detail:
 
 
 def _phrases_in(words: list[str], phrases: frozenset[tuple[str, ...]]) -> list[str]:
-    found = []
+    """The phrases found in the words, each once, in the order of their first words."""
+    by_first = _by_first_word(phrases)
+    found = [" ".join(phrase) for i, word in enumerate(words) for phrase in by_first.get(word, ())
+             if tuple(words[i:i + len(phrase)]) == phrase]
+    return sorted(dict.fromkeys(found), key=lambda p: words.index(p.split()[0]))
+
+
+@functools.cache
+def _by_first_word(phrases: frozenset[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases by their first word: a question is scanned once, not once per phrase."""
+    table: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
-        n = len(phrase)
-        if any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1)):
-            found.append(" ".join(phrase))
-    return sorted(found, key=lambda p: words.index(p.split()[0]))
+        table.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in table.items()}
 
 
 def missing_facets(question_words: list[str]) -> list[str]:

@@ -47,8 +47,8 @@ def detect(text: str, words: list[str]) -> str | None:
     romance: float = sum(1 for w in words if w in markers["fr"] or w in markers["es"])
     romance += 1.5 * min(2, french_letters + spanish_letters + shared_letters) + elisions + spacing + opening
     if romance == english:  # the words only English uses, against those only French or Spanish use
-        english = sum(1 for w in words if w in known["en"] and w not in known["fr"] | known["es"])
-        romance = sum(1 for w in words if w in known["fr"] | known["es"] and w not in known["en"])
+        english = sum(1 for w in words if w in known["en"] and w not in known["fr"] and w not in known["es"])
+        romance = sum(1 for w in words if (w in known["fr"] or w in known["es"]) and w not in known["en"])
     if _foreign(words, max(romance, english)):
         return None
     if romance <= english:

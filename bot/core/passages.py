@@ -176,17 +176,23 @@ def _holds(unit: tuple[str, ...], stems: set[str]) -> bool:
     return all(stems_of(w) & stems for w in unit)
 
 
-def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool,
-                 numeric: bool | str | None = False, min_coverage: float = MIN_COVERAGE) -> Passage | None:
-    """The sentence that best holds the asked words, or None when no sentence holds enough of them.
-    numeric: the question asks for a figure ("how many", "combien"; or "year", "duration": bot.core.details):
-    sentences that have one come first."""
-    needs = "figure" if numeric is True else (numeric or None)
-    stopwords = lexicon().stopwords
-    asked = units_of([w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords])
-    if not asked:
-        return None
-    candidates = []
+_Candidate = tuple[str, str, str | None, bool, str, set[str], set[str]]
+_CANDIDATES: dict[int, tuple[Commitment, list[_Candidate]]] = {}
+
+
+def _candidates(c: Commitment) -> list[_Candidate]:
+    """The commitment's sentences as best_passage weighs them (field, language, milestone, from the IRM, the text
+    shown, its stems with abbreviations expanded, its literal stems), computed once per record."""
+    cached = _CANDIDATES.get(id(c))
+    if cached is None or cached[0] is not c:
+        if len(_CANDIDATES) > _CACHED_RECORDS:
+            _CANDIDATES.clear()
+        cached = _CANDIDATES[id(c)] = (c, _sentence_candidates(c))
+    return cached[1]
+
+
+def _sentence_candidates(c: Commitment) -> list[_Candidate]:
+    out: list[_Candidate] = []
     for field, text_lang, milestone, from_irm, text in _texts(c):
         sentences = _sentences(text)
         for k, sentence in enumerate(sentences):
@@ -200,7 +206,21 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
             # this one announces, and goes with it.
             following = sentences[k + 1] if k + 1 < len(sentences) else ""
             shown = f"{sentence} {following}" if _CONTINUES.match(following) else sentence
-            candidates.append((field, text_lang, milestone, from_irm, shown, stems, literal))
+            out.append((field, text_lang, milestone, from_irm, shown, stems, literal))
+    return out
+
+
+def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool,
+                 numeric: bool | str | None = False, min_coverage: float = MIN_COVERAGE) -> Passage | None:
+    """The sentence that best holds the asked words, or None when no sentence holds enough of them.
+    numeric: the question asks for a figure ("how many", "combien"; or "year", "duration": bot.core.details):
+    sentences that have one come first."""
+    needs = "figure" if numeric is True else (numeric or None)
+    stopwords = lexicon().stopwords
+    asked = units_of([w for w in dict.fromkeys(words) if len(w) > 1 and not w.isdigit() and w not in stopwords])
+    if not asked:
+        return None
+    candidates = _candidates(c)
     if not candidates:
         return None
     # Rarer words weigh more: a word in every sentence ("EIG" in FR0038's texts) tells nothing apart.
