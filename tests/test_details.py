@@ -343,3 +343,16 @@ def test_a_year_or_a_length_of_time_is_quoted_from_a_sentence_that_has_one(assis
     answer = ask(assistant, question)
     assert answer.commitment == "FR0038" and answer.intent in ("description", "irm_reports")
     assert expected in folded(answer), answer.text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("¿cuánto tiempo trabajan los EIG en la administración? FR0038", "10 months"),
+    ("¿cuándo se creó el programa EIG?", "created in 2016"),
+    ("¿cuántos emprendedores trabajaron en la administración? FR0038", "71 entrepreneurs"),
+])
+def test_a_spanish_detail_question_quotes_the_english_sentence_where_no_spanish_one_exists(
+        assistant: Assistant, question: str, expected: str) -> None:
+    answer = ask(assistant, question)
+    assert answer.lang == "es" and answer.commitment == "FR0038"
+    assert expected in folded(answer), answer.text
+    assert "solo existe en inglés" in answer.text  # the language of the quote is named

@@ -240,7 +240,10 @@ def best_passage(c: Commitment, words: list[str], *, lang: str, prefer_irm: bool
             continue
         # A word found as written counts fully; one found only through an abbreviation's expansion, less.
         coverage = sum(weight[unit] * (1.0 if _holds(unit, literal) else 0.7) for unit in found) / whole
-        score = coverage + (0.05 if text_lang == lang else 0.0) + (0.02 if from_irm == prefer_irm else 0.0)
+        # The reader's language first; then English, the language most texts exist in (a Spanish reader gets the
+        # English sentence rather than the French one).
+        own = 0.05 if text_lang == lang else 0.02 if text_lang == "en" else 0.0
+        score = coverage + own + (0.02 if from_irm == prefer_irm else 0.0)
         if needs and not fits(sentence, needs):
             score -= 0.3
         if coverage < min_coverage and len(found) < max(2, math.ceil(len(asked) * 0.6)):
