@@ -94,6 +94,13 @@ class Translator:
         return babel_format_date(date(*parts), format="long", locale=self.locale)
 
 
+def localized(texts: dict[str, str] | None, lang: str) -> str:
+    """A stored text (a record's title, name, URL, filed by language) in the reader's language when the record has
+    it, else in English, the language most records have, else in any language it has ("" when none)."""
+    texts = texts or {}
+    return texts.get(lang) or texts.get("en") or next((text for text in texts.values() if text), "")
+
+
 @functools.cache
 def translator(lang: str) -> Translator:
     return Translator(lang)

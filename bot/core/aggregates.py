@@ -73,6 +73,12 @@ class Condition:
     negated: bool = False
     unrated: bool = False
 
+    @property
+    def needs_a_rating(self) -> bool:
+        """Whether only the commitments with a value for the field are its basis (not for a review state, which
+        every commitment has, nor for "no rating")."""
+        return self.field != "review" and not self.unrated
+
 
 @dataclass
 class Filters:
@@ -579,7 +585,7 @@ def basis_mask(index: Index, f: Filters, scope: np.ndarray) -> np.ndarray:
     table = _fields(index)
     mask = scope.copy()
     for c in f.conditions:
-        if c.field != "review" and not c.unrated:
+        if c.needs_a_rating:
             mask &= table.assessed[c.field]
     return mask
 
@@ -597,11 +603,11 @@ def assessed(scope: list[Commitment], f: Filters, index: Index | None = None) ->
     """The commitments of the scope that have a value for the fields the question filters on."""
     if index is None:
         getters = _value_getters()
-        return [c for c in scope if all(c2.field == "review" or c2.unrated
-                                         or any(is_assessed(v) for v in getters[c2.field](c)) for c2 in f.conditions)]
+        return [c for c in scope if all(not c2.needs_a_rating or any(is_assessed(v) for v in getters[c2.field](c))
+                                         for c2 in f.conditions)]
     table = _fields(index)
-    return [c for c in scope if all(c2.field == "review" or c2.unrated
-                                    or table.assessed[c2.field][index.position[c.id]] for c2 in f.conditions)]
+    return [c for c in scope if all(not c2.needs_a_rating or table.assessed[c2.field][index.position[c.id]]
+                                    for c2 in f.conditions)]
 
 
 def with_any_irm(index: Index, commitments: list[Commitment]) -> int:

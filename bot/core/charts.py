@@ -7,7 +7,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.common.i18n import Translator, translator
+from bot.common.i18n import Translator, localized, translator
 from bot.common.vocab import vocabulary
 from bot.core.facts import AMBITION_LEVELS, COMPLETION_LEVELS, ambition_level, completion_level
 from bot.core.index import Index, Span, plan_years, retrieval_span
@@ -118,17 +118,12 @@ def _credit(t: Translator, span: Span | None) -> str:
                date=t.date(span.first) if span else "—")
 
 
-def _localized(texts: dict[str, str], lang: str) -> str:
-    """A stored text in the reader's language when the record has it, else in English, else in any."""
-    return texts.get(lang) or texts.get("en") or next((text for text in texts.values() if text), "")
-
-
 def _plan_label(index: Index, plan_id: str, lang: str) -> str:
     plan = index.plans[plan_id]
-    title = _localized(plan.title, lang) or plan_id
+    title = localized(plan.title, lang) or plan_id
     return title if len(title) <= 40 else title[:38] + "…"
 
 
 def _member(index: Index, member_id: str, lang: str) -> str:
     member = index.members.get(member_id)
-    return (_localized(member.name, lang) or member_id) if member else member_id
+    return (localized(member.name, lang) or member_id) if member else member_id

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.common.i18n import N_, translator
+from bot.common.i18n import N_, localized, translator
 from bot.common.vocab import vocabulary
 from bot.core.facts import ambition_level, completion_level
 from bot.core.index import Index
@@ -41,10 +41,6 @@ def rows(index: Index, commitments: list[Commitment], lang: str) -> list[dict[st
     vocab = vocabulary()
     t = translator(lang)
 
-    def text(values: dict[str, str]) -> str:
-        """The reader's language when the record has it, else English, else any."""
-        return values.get(lang) or values.get("en") or next((v for v in values.values() if v), "")
-
     out = []
     for c in commitments:
         plan = index.plans.get(c.action_plan or "")
@@ -52,12 +48,13 @@ def rows(index: Index, commitments: list[Commitment], lang: str) -> list[dict[st
         completion, ambition = completion_level(c), ambition_level(c)
         unassessed = t._("not assessed")
         out.append({
-            "id": c.id, "title": text(c.title), "member": text(member.name) if member else c.member,
-            "action_plan": text(plan.title) if plan else "",
-            "lead": "; ".join(text(i) for i in c.lead_institutions),
+            "id": c.id, "title": localized(c.title, lang),
+            "member": localized(member.name, lang) if member else c.member,
+            "action_plan": localized(plan.title, lang) if plan else "",
+            "lead": "; ".join(localized(i, lang) for i in c.lead_institutions),
             "completion": vocab.label("completion", completion, lang) if completion else unassessed,
             "ambition": vocab.label("ambition", ambition, lang) if ambition else unassessed,
-            "url": text(c.urls),
+            "url": localized(c.urls, lang),
         })
     return out
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.core import aggregates
 from bot.core.entities import Entities, extract
-from bot.core.index import Index
+from bot.core.index import Index, split_id
 from bot.core.intents import score
 from bot.core.lexicon import lexicon
 from bot.core.records import Commitment
@@ -139,7 +139,8 @@ def _commitment_move(index: Index, found: Entities, context: Context) -> Underst
     if not step or _content_beyond_cues(found.words):
         return None
     member = index.commitments[cid].member
-    siblings = sorted((c for c in index.commitments.values() if c.member == member), key=lambda c: _id_number(c.id))
+    siblings = sorted((c for c in index.commitments.values() if c.member == member),
+                      key=lambda c: split_id(c.id) or (c.id, 0))
     at = [c.id for c in siblings].index(cid)
     if not 0 <= at + step < len(siblings):
         return None
@@ -147,17 +148,12 @@ def _commitment_move(index: Index, found: Entities, context: Context) -> Underst
     return _about(found, siblings[at + step].id, None, intent)
 
 
-def _id_number(cid: str) -> tuple[str, int]:
-    digits = "".join(ch for ch in cid if ch.isdigit())
-    return cid.rstrip("0123456789"), int(digits) if digits else 0
-
-
 def _content_beyond_cues(words: list[str]) -> bool:
-    """Words beyond the cues, stop words and 'commitment': "the next milestone" or "the next plan" is no commitment."""
+    """Words beyond the cues ("the next one", "celui d'après"), stop words and 'commitment': "the next milestone" or
+    "the next plan" is no commitment."""
     lex = lexicon()
-    cue_words = {w for kind in ("next", "previous", "swap") for p in lex.followups.phrases(kind) for w in p}
-    return any(w not in cue_words and w not in lex.stopwords and w not in lex.commitment_words
-               and w not in {"one", "un", "une", "uno", "una", "celui", "celle"} for w in words)
+    cue_words = {w for kind in ("next", "previous", "swap", "one") for p in lex.followups.phrases(kind) for w in p}
+    return any(w not in cue_words and w not in lex.stopwords and w not in lex.commitment_words for w in words)
 
 
 def _milestone_at(c: Commitment, numbers: list[str], position: int) -> str | None:

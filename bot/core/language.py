@@ -47,25 +47,27 @@ def detect(text: str, words: list[str]) -> str | None:
     romance: float = sum(1 for w in words if w in markers["fr"] or w in markers["es"])
     romance += 1.5 * min(2, french_letters + spanish_letters + shared_letters) + elisions + spacing + opening
     if romance == english:  # the words only English uses, against those only French or Spanish use
-        english = sum(1 for w in words if w in known["en"] and w not in known["fr"] and w not in known["es"])
-        romance = sum(1 for w in words if (w in known["fr"] or w in known["es"]) and w not in known["en"])
+        english = _only(words, known["en"], known["fr"], known["es"])
+        romance = _only(words, known["fr"], known["en"]) + _only(words, known["es"], known["en"], known["fr"])
     if _foreign(words, max(romance, english)):
         return None
     if romance <= english:
         return "en" if english > romance else None
-    french = sum(1 for w in words if w in markers["fr"] and w not in known["es"]) + 1.5 * min(2, french_letters)
-    french += elisions + spacing
-    spanish = sum(1 for w in words if w in markers["es"] and w not in known["fr"]) + 1.5 * min(2, spanish_letters)
-    spanish += opening
+    french = _only(words, markers["fr"], known["es"]) + 1.5 * min(2, french_letters) + elisions + spacing
+    spanish = _only(words, markers["es"], known["fr"]) + 1.5 * min(2, spanish_letters) + opening
     if french == spanish:  # the words only one of the languages uses
-        french = sum(1 for w in words if w in known["fr"] and w not in known["es"])
-        spanish = sum(1 for w in words if w in known["es"] and w not in known["fr"])
+        french, spanish = _only(words, known["fr"], known["es"]), _only(words, known["es"], known["fr"])
     if french == spanish:  # the markers themselves ("fin" is a French marker, and a Spanish word too)
-        french = sum(1 for w in words if w in markers["fr"]) + shared_letters  # é is far more often French
-        spanish = sum(1 for w in words if w in markers["es"])
+        french = _only(words, markers["fr"]) + shared_letters  # é is far more often French
+        spanish = _only(words, markers["es"])
     if french == spanish:
         return None
     return "fr" if french > spanish else "es"
+
+
+def _only(words: list[str], inside: frozenset[str], *outside: frozenset[str]) -> int:
+    """How many of the words are in `inside` and in none of `outside`."""
+    return sum(1 for w in words if w in inside and not any(w in other for other in outside))
 
 
 def _foreign(words: list[str], ours: float) -> bool:

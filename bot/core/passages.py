@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.core.entities import expand_synonyms
 from bot.core.lexicon import detail_words, lexicon
@@ -105,17 +107,23 @@ def _texts(c: Commitment) -> list[tuple[str, str, str | None, bool, str]]:
 _COMMITMENT_STEMS: dict[int, tuple[Commitment, tuple[set[str], set[str]]]] = {}
 _SENTENCE_STEMS: dict[int, tuple[Commitment, list[set[str]]]] = {}
 _CACHED_RECORDS = 4096
+T = TypeVar("T")
+
+
+def _per_record(cache: dict[int, tuple[Commitment, T]], c: Commitment, compute: Callable[[Commitment], T]) -> T:
+    """compute(c), computed once per record (the cache bounded by _CACHED_RECORDS)."""
+    cached = cache.get(id(c))
+    if cached is None or cached[0] is not c:
+        if len(cache) > _CACHED_RECORDS:
+            cache.clear()
+        cached = cache[id(c)] = (c, compute(c))
+    return cached[1]
 
 
 def commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
     """(the stems of every word of the commitment's texts, abbreviations expanded; the languages they are in),
     computed once per record."""
-    cached = _COMMITMENT_STEMS.get(id(c))
-    if cached is None or cached[0] is not c:
-        if len(_COMMITMENT_STEMS) > _CACHED_RECORDS:
-            _COMMITMENT_STEMS.clear()
-        cached = _COMMITMENT_STEMS[id(c)] = (c, _commitment_stems(c))
-    return cached[1]
+    return _per_record(_COMMITMENT_STEMS, c, _commitment_stems)
 
 
 def _commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
@@ -133,14 +141,12 @@ def _commitment_stems(c: Commitment) -> tuple[set[str], set[str]]:
 SPECIFIC_SHARE = 0.2
 def sentence_stems(c: Commitment) -> list[set[str]]:
     """The stems of each sentence of the commitment's texts (abbreviations expanded), computed once per record."""
-    cached = _SENTENCE_STEMS.get(id(c))
-    if cached is None or cached[0] is not c:
-        if len(_SENTENCE_STEMS) > _CACHED_RECORDS:
-            _SENTENCE_STEMS.clear()
-        stems = [{features_of_word(t)[0] for t in (*tokens(s), *expand_synonyms(tokens(s)))}
-                 for *_, text in _texts(c) for s in _sentences(text)]
-        cached = _SENTENCE_STEMS[id(c)] = (c, stems)
-    return cached[1]
+    return _per_record(_SENTENCE_STEMS, c, _sentence_stems)
+
+
+def _sentence_stems(c: Commitment) -> list[set[str]]:
+    return [{features_of_word(t)[0] for t in (*tokens(s), *expand_synonyms(tokens(s)))}
+            for *_, text in _texts(c) for s in _sentences(text)]
 
 
 def specific(c: Commitment, unit: tuple[str, ...]) -> bool:
@@ -183,12 +189,7 @@ _CANDIDATES: dict[int, tuple[Commitment, list[_Candidate]]] = {}
 def _candidates(c: Commitment) -> list[_Candidate]:
     """The commitment's sentences as best_passage weighs them (field, language, milestone, from the IRM, the text
     shown, its stems with abbreviations expanded, its literal stems), computed once per record."""
-    cached = _CANDIDATES.get(id(c))
-    if cached is None or cached[0] is not c:
-        if len(_CANDIDATES) > _CACHED_RECORDS:
-            _CANDIDATES.clear()
-        cached = _CANDIDATES[id(c)] = (c, _sentence_candidates(c))
-    return cached[1]
+    return _per_record(_CANDIDATES, c, _sentence_candidates)
 
 
 def _sentence_candidates(c: Commitment) -> list[_Candidate]:

@@ -32,12 +32,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from bot.common.i18n import Translator, translator
+from bot.common.i18n import Translator, localized, translator
 from bot.dataset.diff import CommitmentChange, FieldChange
 from bot.dataset.load import decode_snapshot
 from bot.dataset.members import members
 from bot.importing.summary import HIDDEN, field_label, value_texts
-from bot.services.followers import PERIOD, Target, latest_refresh_id, localized, rhythm_label, short_label
+from bot.services.followers import PERIOD, Target, latest_refresh_id, rhythm_label, short_label
 from bot.storage.db import session_scope
 from bot.storage.models import (
     AlertLog,

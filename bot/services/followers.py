@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from bot.common.i18n import translator
+from bot.common.i18n import localized, translator
 from bot.common.textnorm import fold, slug
 from bot.common.vocab import vocabulary
 from bot.dataset.members import members
@@ -76,13 +76,6 @@ def resolve(index: Any, text: str) -> Target | None:
         return Target("member", known.id)
     area = vocabulary().lookup("policy_area", text)
     return Target("policy_area", area) if area else None
-
-
-def localized(texts: dict[str, str] | None, lang: str) -> str:
-    """A stored text in the reader's language when the record has it, else in English, else in any language
-    it has ("" when none)."""
-    texts = texts or {}
-    return texts.get(lang) or texts.get("en") or next((text for text in texts.values() if text), "")
 
 
 def label(index: Any, target: Target, lang: str) -> str:

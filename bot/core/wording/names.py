@@ -3,6 +3,7 @@ IRM reports."""
 
 from __future__ import annotations
 
+from bot.common.i18n import localized
 from bot.common.vocab import vocabulary
 from bot.core.index import Index
 from bot.core.records import Commitment, Dataset
@@ -26,7 +27,7 @@ def heading(draft: Draft, index: Index, c: Commitment) -> str:
 
 
 def commitment_url(draft: Draft, c: Commitment) -> str | None:
-    return c.urls.get(draft.lang) or c.urls.get("en") or next(iter(c.urls.values()), None)
+    return localized(c.urls, draft.lang) or None
 
 
 def plan_title(draft: Draft, index: Index, c: Commitment) -> str:
