@@ -10,12 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.common.paths import DATA_DIR
 from bot.core.service import Assistant
 from bot.core.types import Answer, Context
-
-DATASET = json.loads((DATA_DIR / "dataset.json").read_text(encoding="utf-8"))
-COMMITMENTS: list[dict[str, Any]] = DATASET["commitments"]
+from tests.corekit import COMMITMENTS, chat
 
 
 def ids(**where: Any) -> list[str]:
@@ -33,17 +30,6 @@ def milestones(commitment: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.from_url(f"sqlite:///{tmp_path_factory.mktemp('followups') / 'bundled.db'}")
-
-
-def chat(assistant: Assistant, *questions: str) -> list[Answer]:
-    """The answers of one conversation, the context stored as JSON between turns like a chat's."""
-    answers: list[Answer] = []
-    stored: dict[str, Any] | None = None
-    for question in questions:
-        answer = assistant.answer(question, context=Context.from_json(stored))
-        stored = json.loads(json.dumps(answer.context.to_json()))
-        answers.append(answer)
-    return answers
 
 
 def listed(answer: Answer) -> set[str]:

@@ -4,50 +4,19 @@ number is computed here from data/dataset.json, never typed in."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from bot.common.paths import DATA_DIR
-from bot.core import aggregates
-from bot.core.dispatch import answer_question
 from bot.core.index import Index
-from bot.core.types import Answer, Context
-from bot.core.understand import understand
-from bot.dataset.reader import validate_dataset
-
-RAW: dict[str, Any] = json.loads((DATA_DIR / "dataset.json").read_text(encoding="utf-8"))
-COMMITMENTS: list[dict[str, Any]] = RAW["commitments"]
-STATES = {"pending_irm_review", "no_irm_data", "not_reviewed"}
+from tests.corekit import COMMITMENTS, STATES, ask, bundled_index, completion, filters, irm, selected, where
 
 
 @pytest.fixture(scope="module")
 def index() -> Index:
-    return Index.build(validate_dataset(RAW, "bundled"), version=1)
-
-
-def ask(index: Index, question: str, context: Context | None = None) -> Answer:
-    return answer_question(index, question, context=context or Context(), lang=None, preferred_lang=None,
-                           client_lang=None, default_lang="en")
-
-
-def irm(c: dict[str, Any], name: str) -> Any:
-    return c["irm"].get(name)
-
-
-def completion(c: dict[str, Any]) -> str | None:
-    for name in ("completion_end", "completion_midterm", "completion"):
-        value = irm(c, name)
-        if value and value not in STATES:
-            return str(value)
-    return None
-
-
-def where(test: Callable[[dict[str, Any]], bool], of: Callable[[dict[str, Any]], bool] = lambda c: True) -> set[str]:
-    return {c["id"] for c in COMMITMENTS if of(c) and test(c)}
+    return bundled_index()
 
 
 def of_member(member: str) -> Callable[[dict[str, Any]], bool]:
@@ -65,15 +34,6 @@ def first_number(text: str) -> int:
     match = re.search(r":\s*(\d+)", text)
     assert match, text
     return int(match.group(1))
-
-
-def selected(index: Index, question: str) -> set[str]:
-    u = understand(index, question, Context())
-    return {c.id for c in aggregates.select(index, aggregates.read_filters(u, index))[1]}
-
-
-def filters(index: Index, question: str) -> aggregates.Filters:
-    return aggregates.read_filters(understand(index, question, Context()), index)
 
 
 # -- Spanish counts with filters ----------------------------------------------------------------------------------

@@ -6,30 +6,17 @@ fall back to English text)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
 from bot.core.language import detect
 from bot.core.service import Assistant
 from bot.core.text import tokens
-from bot.core.types import Answer, Context
+from tests.corekit import chat
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.from_url(f"sqlite:///{tmp_path_factory.mktemp('spanish') / 'bundled.db'}")
-
-
-def chat(assistant: Assistant, *questions: str) -> list[Answer]:
-    answers: list[Answer] = []
-    stored: dict[str, Any] | None = None
-    for question in questions:
-        answer = assistant.answer(question, context=Context.from_json(stored))
-        stored = json.loads(json.dumps(answer.context.to_json()))
-        answers.append(answer)
-    return answers
 
 
 # -- language ----------------------------------------------------------------------------------------------
